@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Set up the environment, build the book (warnings are errors), then run every
+# test: the library's unit and property tests, and every notebook under strict
+# nbval (re-executed and compared with its stored outputs).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/build_book.sh
+. .venv/bin/activate
+export MPLBACKEND=Agg
+python -m pytest --nbval --nbval-current-env -q "$@"

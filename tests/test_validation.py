@@ -1,0 +1,69 @@
+"""Tests for gmm_lib._validation: the wording and triggers of input errors."""
+
+import numpy as np
+import pytest
+
+from gmm_lib import _validation as v
+
+
+def test_check_array_accepts_lists_and_avoids_copies():
+    X = np.arange(6.0).reshape(3, 2)
+    assert v.check_array(X) is X
+    np.testing.assert_array_equal(v.check_array([[1, 2], [3, 4]]), [[1.0, 2.0], [3.0, 4.0]])
+
+
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        ([1.0, 2.0, 3.0], "reshape it with X.reshape"),
+        (np.zeros((2, 2, 2)), "must be a 2-D array"),
+        ([[1.0, np.nan]], "1 NaN"),
+        ([[1.0, np.inf]], "1 infinite"),
+        ([["a", "b"]], "array of numbers"),
+        (np.zeros((0, 2)), "at least 1"),
+        (np.zeros((3, 0)), "no features"),
+    ],
+)
+def test_check_array_messages(X, message):
+    with pytest.raises(ValueError, match=message):
+        v.check_array(X)
+
+
+def test_n_components_versus_samples():
+    assert v.check_n_components(3, 3) == 3
+    with pytest.raises(ValueError, match="n_samples >= n_components"):
+        v.check_n_components(4, 3)
+    with pytest.raises(ValueError, match="at least 1"):
+        v.check_n_components(0, 3)
+    with pytest.raises(ValueError, match="integer"):
+        v.check_n_components(2.5, 3)
+
+
+def test_covariance_type_and_random_state():
+    with pytest.raises(ValueError, match="covariance_type"):
+        v.check_covariance_type("ful")
+    first = v.check_random_state(3).uniform(size=3)
+    np.testing.assert_array_equal(first, np.random.RandomState(3).uniform(size=3))
+    state = np.random.RandomState(0)
+    assert v.check_random_state(state) is state
+    with pytest.raises(ValueError, match="random_state"):
+        v.check_random_state("seed")
+
+
+def test_weights_means_covariances():
+    with pytest.raises(ValueError, match="sum to one"):
+        v.check_weights([0.2, 0.2], 2)
+    with pytest.raises(ValueError, match=r"shape \(3,\)"):
+        v.check_weights([0.5, 0.5], 3)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        v.check_weights([1.5, -0.5], 2)
+    with pytest.raises(ValueError, match=r"\(2, 3\)"):
+        v.check_means(np.zeros((2, 2)), 2, 3)
+    with pytest.raises(ValueError, match="symmetric"):
+        v.check_covariance_parameter([[[1.0, 0.5], [0.0, 1.0]]], "full", 1, 2)
+    with pytest.raises(ValueError, match="positive-definite"):
+        v.check_covariance_parameter([[1.0, 2.0], [2.0, 1.0]], "tied", 3, 2)
+    with pytest.raises(ValueError, match="strictly positive"):
+        v.check_covariance_parameter([1.0, 0.0], "spherical", 2, 5)
+    with pytest.raises(ValueError, match=r"shape \(2, 5\)"):
+        v.check_covariance_parameter([1.0, 1.0], "diag", 2, 5)
