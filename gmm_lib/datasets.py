@@ -174,3 +174,40 @@ def make_two_bumps_1d(n_samples=200, random_state=0):
     means = np.array([[-2.0], [1.5]])
     covariances = np.array([[[0.25]], [[1.0]]])
     return sample_mixture(n_samples, weights, means, covariances, random_state)
+
+
+def make_blob_grid(n_samples=450, n_rows=3, n_cols=3, spacing=5.0, random_state=0):
+    """Round clusters of equal size and unit spread on a rectangular grid (2-D).
+
+    ``n_rows * n_cols`` components with equal weights and identity
+    covariances, their means ``spacing`` apart, the grid centred on the
+    origin.  With many clusters an unlucky start is likely to put two
+    centres in one blob and none in another, so this is the data set for
+    showing the local minima of k-means and the benefit of k-means++.
+
+    Parameters
+    ----------
+    n_samples : int, default=450
+    n_rows, n_cols : int, default=3
+        Shape of the grid; ``K = n_rows * n_cols`` components.
+    spacing : float, default=5.0
+        Distance between neighbouring means (in units of the standard
+        deviation, which is 1).
+    random_state : None, int or numpy.random.RandomState, default=0
+
+    Returns
+    -------
+    sample : GroundTruthSample
+    """
+    n_rows = check_positive_int(n_rows, "n_rows")
+    n_cols = check_positive_int(n_cols, "n_cols")
+    spacing = float(check_array([spacing], name="spacing", ndim=1)[0])
+    if spacing <= 0.0:
+        raise ValueError(f"spacing must be a positive distance, got {spacing}.")
+    columns = (np.arange(n_cols) - (n_cols - 1) / 2.0) * spacing
+    rows = (np.arange(n_rows) - (n_rows - 1) / 2.0) * spacing
+    means = np.array([[x, y] for y in rows for x in columns])
+    n_components = means.shape[0]
+    weights = np.full(n_components, 1.0 / n_components)
+    covariances = np.stack([np.eye(2)] * n_components)
+    return sample_mixture(n_samples, weights, means, covariances, random_state)

@@ -24,7 +24,7 @@ from collections import namedtuple
 import numbers
 
 import numpy as np
-from scipy import linalg
+from scipy import linalg, special
 
 from ._validation import (
     _check_spd,
@@ -40,15 +40,19 @@ __all__ = [
     "covariance_ellipse",
     "density",
     "ellipse_points",
+    "ellipsoid_radius",
     "expand_covariances",
     "fit_gaussian",
     "fit_univariate_gaussian",
     "log_density",
+    "log_determinant",
     "mahalanobis",
     "naive_log_density",
+    "probability_inside_ellipsoid",
     "sample_gaussian",
     "standardize",
     "univariate_log_density",
+    "whiten",
 ]
 
 _LOG_2PI = np.log(2.0 * np.pi)
@@ -302,7 +306,7 @@ def naive_log_density(X, mean, covariance):
         determinant = np.linalg.det(covariance)
         centered = X - mean
         quadratic = np.einsum("nd,de,ne->n", centered, precision, centered)
-        normaliser = 1.0 / np.sqrt((2.0 * np.pi) ** n_features * determinant)
+        normaliser = 1.0 / np.sqrt(np.float64(2.0 * np.pi) ** n_features * determinant)
         values = normaliser * np.exp(-0.5 * quadratic)
         return np.log(values)
 
@@ -512,6 +516,180 @@ def ellipse_points(mean, covariance, n_std=2.0, n_points=100):
         [ellipse.semi_major * np.cos(t), ellipse.semi_minor * np.sin(t)]
     )
     return mean + axis_aligned @ rotation.T
+
+
+# ---------------------------------------------------------------------------
+# Whitening, log-determinants and the mass inside Mahalanobis ellipsoids
+# ---------------------------------------------------------------------------
+
+
+def whiten(X, mean, covariance):
+    """Whitened coordinates ``L^{-1} (x_n - mu)`` of every row, with ``Sigma = L L^T``.
+
+    ``L`` is the lower Cholesky factor of the covariance and the result is
+    obtained by a triangular solve (forward substitution), never by forming
+    ``L^{-1}`` or ``Sigma^{-1}``.  If ``x = mu + L eps`` with ``eps`` standard
+    normal (which is how :func:`sample_gaussian` draws), whitening returns
+    ``eps``: the Gaussian ``N(mu, Sigma)`` becomes the standard normal
+    ``N(0, I)``, and the Mahalanobis distance of ``x`` becomes the Euclidean
+    norm of its whitened coordinates.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+        One point per row.
+    mean : array-like of shape (D,)
+    covariance : array-like of shape (D, D)
+        Symmetric positive-definite.
+
+    Returns
+    -------
+    whitened : ndarray of shape (N, D)
+        Row ``n`` solves ``L w_n = x_n - mu``; ``||w_n||`` equals
+        ``mahalanobis(X, mean, covariance)[n]``.
+
+    Raises
+    ------
+    ValueError
+        If shapes do not match, values are not finite, or ``covariance`` is not
+        symmetric positive-definite.
+
+    Examples
+    --------
+    >>> whiten([[3.0, 1.0]], mean=[1.0, 1.0], covariance=[[4.0, 0.0], [0.0, 1.0]])
+    array([[1., 0.]])
+    """
+    mean, covariance = _check_mean_covariance(mean, covariance)
+    X = _check_points(X, mean.shape[0])
+    return _whiten(X, mean, _cholesky_lower(covariance))
+
+
+def log_determinant(covariance):
+    """``ln |Sigma|`` computed as ``2 sum_d ln L_dd`` from the Cholesky factor.
+
+    The determinant itself is a product of ``D`` eigenvalues and under- or
+    overflows long before its logarithm is large (``0.01 * I`` in 200
+    dimensions has determinant ``1e-400``, stored as 0.0, but log-determinant
+    ``-921.03``).  Summing the logarithms of the Cholesky diagonal avoids the
+    product altogether.
+
+    Parameters
+    ----------
+    covariance : array-like of shape (D, D)
+        Symmetric positive-definite.
+
+    Returns
+    -------
+    log_det : float
+
+    Raises
+    ------
+    ValueError
+        If ``covariance`` is not a finite, square, symmetric positive-definite
+        matrix.
+
+    Examples
+    --------
+    >>> round(log_determinant([[4.0, 0.0], [0.0, 0.25]]), 12)  # ln(4 * 0.25)
+    0.0
+    """
+    covariance = check_array(covariance, name="covariance", ndim=2)
+    if covariance.shape[0] != covariance.shape[1]:
+        raise ValueError(
+            f"covariance must be a square (D, D) matrix, but has shape "
+            f"{covariance.shape}."
+        )
+    _check_spd(covariance, "covariance")
+    return float(_log_det_from_cholesky(_cholesky_lower(covariance)))
+
+
+def _check_n_std_array(n_std):
+    """Mahalanobis radii as a float array (0-D or 1-D), all >= 0."""
+    n_std = check_array(n_std, name="n_std", ndim=(0, 1))
+    if np.any(n_std < 0.0):
+        raise ValueError(
+            f"n_std is a Mahalanobis radius (a distance) and must be >= 0, got "
+            f"minimum {n_std.min()}."
+        )
+    return n_std
+
+
+def probability_inside_ellipsoid(n_std, n_features=2):
+    """Probability that a Gaussian point lies within Mahalanobis distance ``n_std``.
+
+    For ``x ~ N(mu, Sigma)`` in ``D`` dimensions the squared Mahalanobis
+    distance is a sum of ``D`` squared independent standard normals, so it
+    follows a chi-square distribution with ``D`` degrees of freedom and
+
+        P(Delta <= r) = P(chi2_D <= r^2) = gammainc(D / 2, r^2 / 2),
+
+    the regularised lower incomplete gamma function.  It does not depend on
+    ``mu`` or ``Sigma``.  Special cases: ``D = 1`` gives the familiar
+    0.6827 / 0.9545 / 0.9973 for r = 1, 2, 3; ``D = 2`` gives
+    ``1 - exp(-r^2 / 2)`` (only 0.3935 for r = 1).
+
+    Parameters
+    ----------
+    n_std : float or array-like of shape (M,)
+        Mahalanobis radii ``r >= 0``.
+    n_features : int, default=2
+        The dimension ``D >= 1``.
+
+    Returns
+    -------
+    probability : float or ndarray of shape (M,)
+        A float for a scalar ``n_std``, else an array of the same shape.
+
+    See Also
+    --------
+    ellipsoid_radius : the inverse, the radius holding a given probability.
+
+    Examples
+    --------
+    >>> round(probability_inside_ellipsoid(1.0, n_features=1), 4)
+    0.6827
+    >>> round(probability_inside_ellipsoid(2.0, n_features=2), 4)  # 1 - exp(-2)
+    0.8647
+    """
+    n_std = _check_n_std_array(n_std)
+    n_features = check_positive_int(n_features, "n_features")
+    probability = special.gammainc(0.5 * n_features, 0.5 * n_std**2)
+    return float(probability) if probability.ndim == 0 else probability
+
+
+def ellipsoid_radius(probability, n_features=2):
+    """Mahalanobis radius of the ellipsoid holding a given probability.
+
+    The inverse of :func:`probability_inside_ellipsoid`: the ``r`` with
+    ``P(Delta <= r) = probability`` for a Gaussian in ``D`` dimensions,
+    ``r = sqrt(2 gammaincinv(D / 2, probability))``.  In two dimensions
+    ``r = sqrt(-2 ln(1 - probability))``, e.g. 2.4477 for 95%.
+
+    Parameters
+    ----------
+    probability : float or array-like of shape (M,)
+        In ``[0, 1)``.
+    n_features : int, default=2
+        The dimension ``D >= 1``.
+
+    Returns
+    -------
+    radius : float or ndarray of shape (M,)
+
+    Examples
+    --------
+    >>> round(ellipsoid_radius(0.95, n_features=1), 4)
+    1.96
+    """
+    probability = check_array(probability, name="probability", ndim=(0, 1))
+    if np.any(probability < 0.0) or np.any(probability >= 1.0):
+        raise ValueError(
+            f"probability must lie in [0, 1): every ellipsoid holds less than "
+            f"all of the mass, got range [{probability.min()}, {probability.max()}]."
+        )
+    n_features = check_positive_int(n_features, "n_features")
+    radius = np.sqrt(2.0 * special.gammaincinv(0.5 * n_features, probability))
+    return float(radius) if radius.ndim == 0 else radius
 
 
 # ---------------------------------------------------------------------------

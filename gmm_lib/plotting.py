@@ -18,8 +18,9 @@ from collections import namedtuple
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap, to_rgba_array
-from matplotlib.patches import Ellipse
+from matplotlib.patches import Circle, Ellipse
 from matplotlib.ticker import MaxNLocator
+from scipy.optimize import brentq
 from scipy.special import logsumexp
 
 from ._validation import (
@@ -31,10 +32,14 @@ from ._validation import (
 from .gaussian import (
     _check_covariance_2d,
     _check_positive_n_std,
+    _check_real_scalar,
     _check_variance,
     _ellipse_from_valid,
+    ellipsoid_radius,
     expand_covariances,
     log_density,
+    mahalanobis,
+    probability_inside_ellipsoid,
     univariate_log_density,
 )
 
@@ -43,16 +48,35 @@ __all__ = [
     "component_colors",
     "expand_covariances",
     "mixture_log_density_grid",
+    "plot_cluster_comparison",
+    "plot_bound_decomposition",
     "plot_clusters",
     "plot_covariance_ellipse",
     "plot_density_contours",
+    "plot_elbow",
     "plot_gaussian_2d",
     "plot_history",
+    "plot_mahalanobis_cdf",
+    "plot_mahalanobis_contours",
     "plot_mixture",
     "plot_responsibilities",
+    "plot_restart_distribution",
+    "plot_univariate_fit",
+    "plot_univariate_gaussians",
+    "plot_univariate_log_likelihood",
     "plot_univariate_mixture",
+    "plot_univariate_responsibilities",
+    "plot_uncertain_points",
+    "plot_decision_boundary",
+    "plot_voronoi_regions",
     "responsibility_colors",
     "wrong_direction_steps",
+    # chapter 5: singularities and identifiability
+    "plot_log_likelihood_surface",
+    "plot_log_likelihood_vs_scale",
+    "plot_pinned_mixture_1d",
+    "plot_restart_log_likelihoods",
+    "plot_smallest_variance_history",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette, ordered for contrast on white.
@@ -410,6 +434,412 @@ def plot_gaussian_2d(mean, covariance, samples=None, ax=None, n_std=(1, 2, 3)):
     ax.set_aspect("equal", adjustable="datalim")
     ax.autoscale_view()
     return Gaussian2DArtists(scatter, ellipses, arrows)
+
+
+# ---------------------------------------------------------------------------
+# Single Gaussians: parameters, likelihood, Mahalanobis distance (chapter 1)
+# ---------------------------------------------------------------------------
+
+UnivariateFitArtists = namedtuple("UnivariateFitArtists", ["histogram", "fitted", "truth"])
+UnivariateFitArtists.__doc__ = """\
+Artists drawn by :func:`plot_univariate_fit`.
+
+Attributes
+----------
+histogram : BarContainer
+    The density-normalised histogram of the data.
+fitted : Line2D
+    The fitted density ``N(x | mean, variance)``.
+truth : Line2D or None
+    The density that generated the data, if it was given.
+"""
+
+LogLikelihoodArtists = namedtuple(
+    "LogLikelihoodArtists",
+    ["contours", "maximum", "means", "variances", "relative_log_likelihood"],
+)
+LogLikelihoodArtists.__doc__ = """\
+Artists and grid drawn by :func:`plot_univariate_log_likelihood`.
+
+Attributes
+----------
+contours : matplotlib.contour.QuadContourSet
+maximum : Line2D
+    The marker at the maximum-likelihood estimate.
+means : ndarray of shape (n_grid,)
+    The grid of means (x-axis).
+variances : ndarray of shape (n_grid,)
+    The grid of variances (y-axis).
+relative_log_likelihood : ndarray of shape (n_grid, n_grid)
+    ``ln p(x | mu, sigma^2) - max``; row ``i`` is ``variances[i]``, column
+    ``j`` is ``means[j]``.
+"""
+
+MahalanobisArtists = namedtuple(
+    "MahalanobisArtists", ["samples", "points", "ellipses", "circles", "distances"]
+)
+MahalanobisArtists.__doc__ = """\
+Artists drawn by :func:`plot_mahalanobis_contours`.
+
+Attributes
+----------
+samples : PathCollection or None
+    The background samples, if given.
+points : list of Line2D
+    One marker per point.
+ellipses : list of matplotlib.patches.Ellipse or None
+    The contour of constant Mahalanobis distance through each point (None
+    for a point at the mean).
+circles : list of matplotlib.patches.Circle or None
+    The circle of constant Euclidean distance through each point (None for a
+    point at the mean).
+distances : ndarray of shape (M, 2)
+    Column 0 the Mahalanobis, column 1 the Euclidean distance of each point.
+"""
+
+MahalanobisCDFArtists = namedtuple(
+    "MahalanobisCDFArtists", ["empirical", "theoretical", "references"]
+)
+MahalanobisCDFArtists.__doc__ = """\
+Artists drawn by :func:`plot_mahalanobis_cdf`.
+
+Attributes
+----------
+empirical : Line2D
+    The empirical distribution function of the distances (a step curve).
+theoretical : Line2D
+    ``P(Delta <= r)`` for a Gaussian in ``n_features`` dimensions.
+references : list of Line2D
+    The same curve for each of ``reference_dimensions`` (dashed).
+"""
+
+
+def _check_gaussian_curves(means, variances):
+    """Means and variances as 1-D arrays of equal length (scalars broadcast)."""
+    means = np.atleast_1d(check_array(means, name="means", ndim=(0, 1)))
+    variances = np.atleast_1d(check_array(variances, name="variances", ndim=(0, 1)))
+    if means.shape != variances.shape:
+        if means.size == 1:
+            means = np.full(variances.shape, means[0])
+        elif variances.size == 1:
+            variances = np.full(means.shape, variances[0])
+        else:
+            raise ValueError(
+                f"means and variances must have the same length (one pair per "
+                f"curve), got {means.size} and {variances.size}."
+            )
+    for i, variance in enumerate(variances):
+        _check_variance(variance, name=f"variances[{i}]")
+    return means, variances
+
+
+def _gaussian_curves_range(means, variances, n_std=4.0):
+    stds = np.sqrt(variances)
+    return float((means - n_std * stds).min()), float((means + n_std * stds).max())
+
+
+def plot_univariate_gaussians(means, variances, ax=None, x_range=None, shade_std=False,
+                              n_points=400, palette=None):
+    """Draw the densities ``N(x | mu_i, sigma_i^2)`` of several univariate Gaussians.
+
+    Each curve is labelled with its mean and variance and a legend is drawn,
+    so that a figure comparing parameters is a single call.
+
+    Parameters
+    ----------
+    means : float or array-like of shape (M,)
+    variances : float or array-like of shape (M,)
+        Variances ``sigma_i^2`` (not standard deviations), strictly positive.
+        A scalar is repeated for every mean (and vice versa).
+    ax : matplotlib Axes, optional
+    x_range : pair of float, optional
+        ``(low, high)``; by default 4 standard deviations around every curve.
+    shade_std : bool, default=False
+        Shade the band ``mu_i +- sigma_i`` under each curve (it holds 68.3% of
+        the mass).
+    n_points : int, default=400
+        Number of grid points (at least 2).
+    palette : sequence of matplotlib colours, optional
+
+    Returns
+    -------
+    lines : list of Line2D
+        One per curve, in the order given.
+    """
+    means, variances = _check_gaussian_curves(means, variances)
+    low, high = _gaussian_curves_range(means, variances) if x_range is None else _check_limits(
+        x_range, "x_range")
+    n_points = check_positive_int(n_points, "n_points", minimum=2)
+    colors = _palette_rgba(means.size, palette)
+    ax = _get_ax(ax)
+    grid = np.linspace(low, high, n_points)
+    lines = []
+    for mean, variance, color in zip(means, variances, colors):
+        values = np.exp(univariate_log_density(grid, mean, variance))
+        (line,) = ax.plot(grid, values, color=color, linewidth=2.0,
+                          label=f"μ = {mean:g}, σ² = {variance:g}")
+        if shade_std:
+            std = np.sqrt(variance)
+            inside = (grid >= mean - std) & (grid <= mean + std)
+            ax.fill_between(grid, 0.0, values, where=inside, color=color, alpha=0.18,
+                            linewidth=0)
+        lines.append(line)
+    ax.set_xlabel("x")
+    ax.set_ylabel("density")
+    ax.set_ylim(bottom=0.0)
+    ax.legend(fontsize=9)
+    return lines
+
+
+def plot_univariate_fit(x, mean, variance, ax=None, bins=30, true_mean=None, true_variance=None):
+    """Histogram of 1-D data with a fitted Gaussian density (and optionally the true one).
+
+    Parameters
+    ----------
+    x : array-like of shape (N,)
+    mean : float
+        The fitted mean (e.g. from :func:`gmm_lib.gaussian.fit_univariate_gaussian`).
+    variance : float
+        The fitted variance (not standard deviation).
+    ax : matplotlib Axes, optional
+    bins : int or sequence, default=30
+        Passed to ``ax.hist`` (drawn with ``density=True``).
+    true_mean, true_variance : float, optional
+        Parameters of the Gaussian that generated the data, drawn dashed.
+        Give both or neither.
+
+    Returns
+    -------
+    artists : UnivariateFitArtists
+        ``(histogram, fitted, truth)``.
+    """
+    x = check_array(x, name="x", ndim=1)
+    mean = _check_real_scalar(mean, "mean")
+    variance = _check_variance(variance)
+    if (true_mean is None) != (true_variance is None):
+        raise ValueError("Give both true_mean and true_variance, or neither.")
+    means = [mean]
+    variances = [variance]
+    if true_mean is not None:
+        true_mean = _check_real_scalar(true_mean, "true_mean")
+        true_variance = _check_variance(true_variance, name="true_variance")
+        means.append(true_mean)
+        variances.append(true_variance)
+    low, high = _gaussian_curves_range(np.array(means), np.array(variances), n_std=3.5)
+    grid = np.linspace(min(low, x.min()), max(high, x.max()), 500)
+    ax = _get_ax(ax)
+    _, _, histogram = ax.hist(x, bins=bins, density=True, color=NEUTRAL_COLOR, alpha=0.35,
+                              label=f"data (N = {x.size})")
+    (fitted,) = ax.plot(grid, np.exp(univariate_log_density(grid, mean, variance)),
+                        color=OKABE_ITO[0], linewidth=2.0,
+                        label=f"fitted: μ = {mean:.3g}, σ² = {variance:.3g}")
+    truth = None
+    if true_mean is not None:
+        (truth,) = ax.plot(grid, np.exp(univariate_log_density(grid, true_mean, true_variance)),
+                           color="black", linewidth=1.5, linestyle="--",
+                           label=f"truth: μ = {true_mean:.3g}, σ² = {true_variance:.3g}")
+    ax.set_xlabel("x")
+    ax.set_ylabel("density")
+    ax.legend(fontsize=9)
+    return UnivariateFitArtists(histogram, fitted, truth)
+
+
+def plot_univariate_log_likelihood(x, ax=None, mean_range=None, variance_range=None,
+                                   levels=(-32.0, -16.0, -8.0, -4.0, -2.0, -1.0, -0.5),
+                                   n_grid=200):
+    """Contours of the log-likelihood of a 1-D sample over the mean and the variance.
+
+    Draws ``ln p(x | mu, sigma^2) - max`` for ``ln p(x | mu, sigma^2) =
+    sum_n ln N(x_n | mu, sigma^2)``, so that the contour labels read as "how
+    much lower than at the maximum", and marks the maximum-likelihood estimate
+    ``(x_bar, sigma^2_ML)``.  The grid values use the sufficient statistics:
+    ``sum_n (x_n - mu)^2 = N (sigma^2_ML + (x_bar - mu)^2)``.
+
+    Parameters
+    ----------
+    x : array-like of shape (N,)
+        At least two distinct values (otherwise there is no maximum: the
+        likelihood grows without bound as the variance shrinks to 0).
+    ax : matplotlib Axes, optional
+    mean_range : pair of float, optional
+        By default ``x_bar +- 6 sigma_ML / sqrt(N)``.
+    variance_range : pair of float, optional
+        Positive; by default ``sigma^2_ML * exp(+-6 / sqrt(N / 2))``.
+    levels : sequence of float, default=(-32, -16, -8, -4, -2, -1, -0.5)
+        Increasing negative levels of the relative log-likelihood.
+    n_grid : int, default=200
+        Grid points along each axis (at least 2).
+
+    Returns
+    -------
+    artists : LogLikelihoodArtists
+        ``(contours, maximum, means, variances, relative_log_likelihood)``.
+    """
+    x = check_array(x, name="x", ndim=1, min_samples=2)
+    n_samples = x.size
+    mean_ml = float(x.mean())
+    variance_ml = float(np.mean((x - mean_ml) ** 2))
+    if variance_ml <= 1e-12 * max(1.0, mean_ml**2):
+        raise ValueError(
+            "All values of x are (nearly) equal: the log-likelihood grows without "
+            "bound as the variance shrinks to 0, so it has no maximum to draw."
+        )
+    levels = check_array(levels, name="levels", ndim=1)
+    if np.any(np.diff(levels) <= 0) or levels.max() >= 0:
+        raise ValueError(
+            "levels must be increasing and negative (they are log-likelihoods "
+            "relative to the maximum, which is 0)."
+        )
+    n_grid = check_positive_int(n_grid, "n_grid", minimum=2)
+    half_width = 6.0 * np.sqrt(variance_ml / n_samples)
+    m_low, m_high = ((mean_ml - half_width, mean_ml + half_width) if mean_range is None
+                     else _check_limits(mean_range, "mean_range"))
+    spread = np.exp(6.0 / np.sqrt(n_samples / 2.0))
+    v_low, v_high = ((variance_ml / spread, variance_ml * spread) if variance_range is None
+                     else _check_limits(variance_range, "variance_range"))
+    if v_low <= 0.0:
+        raise ValueError(f"variance_range must be positive, got low = {v_low}.")
+    means = np.linspace(m_low, m_high, n_grid)
+    variances = np.linspace(v_low, v_high, n_grid)
+    mu, var = np.meshgrid(means, variances)
+    log_likelihood = -0.5 * n_samples * (
+        np.log(2.0 * np.pi * var) + (variance_ml + (mean_ml - mu) ** 2) / var
+    )
+    maximum_value = -0.5 * n_samples * (np.log(2.0 * np.pi * variance_ml) + 1.0)
+    relative = log_likelihood - maximum_value
+    ax = _get_ax(ax)
+    contours = ax.contour(mu, var, relative, levels=levels, cmap=_CONTOUR_LINE_CMAP)
+    ax.clabel(contours, fontsize=8, fmt="%g")
+    (maximum,) = ax.plot([mean_ml], [variance_ml], linestyle="none", marker="X",
+                         markersize=11, color=WARNING_COLOR, markeredgecolor="white",
+                         label="maximum (x̄, σ²_ML)")
+    ax.set_xlabel("mean μ")
+    ax.set_ylabel("variance σ²")
+    ax.legend(fontsize=9, loc="upper right")
+    return LogLikelihoodArtists(contours, maximum, means, variances, relative)
+
+
+def plot_mahalanobis_contours(mean, covariance, points, ax=None, samples=None, palette=None):
+    """Compare Mahalanobis and Euclidean distance from the mean of a 2-D Gaussian.
+
+    For each point, draws the ellipse of constant Mahalanobis distance through
+    it (solid: a contour of the density) and the circle of constant Euclidean
+    distance through it (dotted), in the point's colour; the legend gives both
+    distances.  Points on the same circle can lie on very different
+    ellipses, i.e. have very different densities.
+
+    Parameters
+    ----------
+    mean : array-like of shape (2,)
+    covariance : array-like of shape (2, 2)
+        Symmetric positive-definite.
+    points : array-like of shape (M, 2)
+    ax : matplotlib Axes, optional
+    samples : array-like of shape (N, 2), optional
+        Background samples, drawn in grey.
+    palette : sequence of matplotlib colours, optional
+
+    Returns
+    -------
+    artists : MahalanobisArtists
+        ``(samples, points, ellipses, circles, distances)``.
+    """
+    mean = _check_mean_2d(mean)
+    covariance = _check_covariance_2d(covariance)
+    points = _check_points_2d(points, name="points")
+    if samples is not None:
+        samples = _check_points_2d(samples, name="samples")
+    colors = _palette_rgba(points.shape[0], palette)
+    mahalanobis_distances = mahalanobis(points, mean, covariance)
+    euclidean_distances = np.linalg.norm(points - mean, axis=1)
+    ax = _get_ax(ax)
+    scatter = None
+    if samples is not None:
+        scatter = ax.scatter(samples[:, 0], samples[:, 1], s=8, color=NEUTRAL_COLOR,
+                             alpha=0.35, linewidths=0)
+    markers, ellipses, circles = [], [], []
+    for point, delta, radius, color in zip(points, mahalanobis_distances,
+                                           euclidean_distances, colors):
+        ellipse = circle = None
+        if radius > 0.0:
+            ellipse = _ellipse_patch(mean, covariance, float(delta), edgecolor=color,
+                                     linewidth=2.0)
+            circle = Circle(tuple(mean), float(radius), facecolor="none", edgecolor=color,
+                            linewidth=1.5, linestyle=":")
+            ax.add_patch(ellipse)
+            ax.add_patch(circle)
+        (marker,) = ax.plot(*point, linestyle="none", marker="o", markersize=9, color=color,
+                            markeredgecolor="black",
+                            label=f"Δ = {delta:.2f},  ‖x − μ‖ = {radius:.2f}")
+        markers.append(marker)
+        ellipses.append(ellipse)
+        circles.append(circle)
+    ax.plot(*mean, marker="+", color="black", markersize=12, linestyle="none")
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.autoscale_view()
+    ax.legend(fontsize=9, loc="lower right")
+    distances = np.column_stack([mahalanobis_distances, euclidean_distances])
+    return MahalanobisArtists(scatter, markers, ellipses, circles, distances)
+
+
+def plot_mahalanobis_cdf(distances, n_features=2, ax=None, reference_dimensions=()):
+    """Empirical distribution of Mahalanobis distances against the Gaussian prediction.
+
+    If the data really are Gaussian (with the mean and covariance used to
+    compute ``distances``), the fraction of points with ``Delta <= r`` follows
+    ``P(chi2_D <= r^2)`` (:func:`gmm_lib.gaussian.probability_inside_ellipsoid`),
+    which in two dimensions is ``1 - exp(-r^2 / 2)``.  A gap between the two
+    curves is a goodness-of-fit diagnostic that works in any dimension.
+
+    Parameters
+    ----------
+    distances : array-like of shape (N,)
+        Mahalanobis distances (not squared), e.g. from
+        :func:`gmm_lib.gaussian.mahalanobis`.
+    n_features : int, default=2
+        The dimension ``D`` of the data.
+    ax : matplotlib Axes, optional
+    reference_dimensions : sequence of int, default=()
+        Also draw the prediction for these dimensions (dashed), for comparison.
+
+    Returns
+    -------
+    artists : MahalanobisCDFArtists
+        ``(empirical, theoretical, references)``.
+    """
+    distances = check_array(distances, name="distances", ndim=1)
+    if distances.min() < 0.0:
+        raise ValueError(
+            "distances must be >= 0 (Mahalanobis distances, not signed values), "
+            f"got minimum {distances.min()}."
+        )
+    n_features = check_positive_int(n_features, "n_features")
+    references = [check_positive_int(d, "reference_dimensions") for d in reference_dimensions]
+    largest = max([n_features, *references])
+    r_max = max(float(distances.max()), ellipsoid_radius(0.999, largest))
+    grid = np.linspace(0.0, r_max, 400)
+    ax = _get_ax(ax)
+    sorted_distances = np.sort(distances)
+    fractions = np.arange(1, distances.size + 1) / distances.size
+    (empirical,) = ax.step(np.concatenate([[0.0], sorted_distances, [r_max]]),
+                           np.concatenate([[0.0], fractions, [1.0]]), where="post",
+                           color=OKABE_ITO[0], linewidth=4.0, alpha=0.6,
+                           label=f"data (N = {distances.size})")
+    formula = "1 − exp(−r²/2)" if n_features == 2 else f"P(χ²_{n_features} ≤ r²)"
+    (theoretical,) = ax.plot(grid, probability_inside_ellipsoid(grid, n_features),
+                             color="black", linewidth=1.5,
+                             label=f"Gaussian, D = {n_features}: {formula}")
+    reference_lines = []
+    for dimension, color in zip(references, _palette_rgba(len(references) + 1)[1:]):
+        (line,) = ax.plot(grid, probability_inside_ellipsoid(grid, dimension), color=color,
+                          linewidth=1.5, linestyle="--", label=f"Gaussian, D = {dimension}")
+        reference_lines.append(line)
+    ax.set_xlim(0.0, r_max)
+    ax.set_ylim(0.0, 1.02)
+    ax.set_xlabel("Mahalanobis radius r")
+    ax.set_ylabel("fraction with Δ ≤ r")
+    ax.legend(fontsize=9, loc="lower right")
+    return MahalanobisCDFArtists(empirical, theoretical, reference_lines)
 
 
 # ---------------------------------------------------------------------------
@@ -860,3 +1290,1118 @@ def plot_history(
     ax.set_ylabel(ylabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return line
+
+
+# ---------------------------------------------------------------------------
+# k-means pictures (chapter 2)
+# ---------------------------------------------------------------------------
+
+VoronoiArtists = namedtuple("VoronoiArtists", ["regions", "boundaries"])
+VoronoiArtists.__doc__ = """\
+Artists drawn by :func:`plot_voronoi_regions`.
+
+Attributes
+----------
+regions : matplotlib.image.AxesImage
+    The shaded nearest-centre regions.
+boundaries : list of matplotlib.contour.QuadContourSet
+    The boundary lines (empty for a single centre).
+"""
+
+ComparisonArtists = namedtuple(
+    "ComparisonArtists", ["reference", "clusters", "mismatches", "mapping"]
+)
+ComparisonArtists.__doc__ = """\
+Artists drawn by :func:`plot_cluster_comparison`.
+
+Attributes
+----------
+reference : ClusterArtists
+    The left panel (reference labels).
+clusters : ClusterArtists
+    The right panel (the clustering, renamed to match the reference).
+mismatches : PathCollection or None
+    Circles around the points whose matched label differs from the reference.
+mapping : ndarray of int
+    Cluster ``k`` of ``labels`` is drawn in the colour of reference cluster
+    ``mapping[k]`` (see :func:`gmm_lib.metrics.match_labels`).
+"""
+
+
+def _nearest_center_gaps(points, centers):
+    """For every centre k, ``d_k(x) - min_{j != k} d_j(x)`` on ``points``, shape (P, K).
+
+    ``d_k(x) = ||x - mu_k||^2``.  The differences of squared distances are
+    affine in ``x``: ``d_k - d_j = ||mu_k||^2 - ||mu_j||^2 - 2 x^T (mu_k - mu_j)``;
+    computing them this way keeps the zero level (the boundary) exact.
+    """
+    scores = np.einsum("kd,kd->k", centers, centers)[np.newaxis, :] - 2.0 * points @ centers.T
+    n_centers = centers.shape[0]
+    gaps = np.full_like(scores, -np.inf)  # a lone centre is nearest everywhere
+    for k in range(n_centers if n_centers > 1 else 0):
+        others = np.delete(scores, k, axis=1)
+        gaps[:, k] = scores[:, k] - others.min(axis=1)
+    return scores, gaps
+
+
+def plot_voronoi_regions(
+    centers,
+    ax=None,
+    xlim=None,
+    ylim=None,
+    n_grid=400,
+    palette=None,
+    alpha=0.15,
+    boundary_color="black",
+    linewidth=1.0,
+):
+    """Shade the region of the plane nearest to each centre and draw the boundaries.
+
+    The regions are what the k-means assignment step does to any point: a
+    point in region ``k`` is assigned to centre ``k`` (ties to the lowest
+    index).  The boundary between two neighbouring centres is a piece of
+    their perpendicular bisector, so every region is a convex polygon (a
+    Voronoi cell).
+
+    Parameters
+    ----------
+    centers : array-like of shape (K, 2)
+    ax : matplotlib Axes, optional
+    xlim, ylim : pair of float, optional
+        The part of the plane to cover; by default the current limits of
+        ``ax`` (draw the data first), which are kept.
+    n_grid : int, default=400
+        Grid points along each axis (at least 2) for the shading.
+    palette : sequence of matplotlib colours, optional
+        Region ``k`` gets colour ``k``, as in :func:`plot_clusters`.
+    alpha : float, default=0.15
+        Opacity of the shading.
+    boundary_color : matplotlib colour, default='black'
+    linewidth : float, default=1.0
+        Width of the boundary lines (0 draws none).
+
+    Returns
+    -------
+    artists : VoronoiArtists
+        ``(regions, boundaries)``.
+    """
+    centers = _check_points_2d(centers, name="centers")
+    n_centers = centers.shape[0]
+    ax = _get_ax(ax)
+    x_low, x_high = _check_limits(ax.get_xlim() if xlim is None else xlim, "xlim")
+    y_low, y_high = _check_limits(ax.get_ylim() if ylim is None else ylim, "ylim")
+    n_grid = check_positive_int(n_grid, "n_grid", minimum=2)
+    alpha = check_non_negative_float(alpha, "alpha")
+    if alpha > 1.0:
+        raise ValueError(f"alpha is an opacity in [0, 1], got {alpha}.")
+    linewidth = check_non_negative_float(linewidth, "linewidth")
+    colors = _palette_rgba(n_centers, palette)
+
+    xx, yy = np.meshgrid(np.linspace(x_low, x_high, n_grid), np.linspace(y_low, y_high, n_grid))
+    points = np.column_stack([xx.ravel(), yy.ravel()])
+    scores, gaps = _nearest_center_gaps(points, centers)
+    nearest = np.argmin(scores, axis=1).reshape(xx.shape)
+    regions = ax.imshow(
+        nearest, origin="lower", extent=(x_low, x_high, y_low, y_high),
+        cmap=ListedColormap(colors), vmin=-0.5, vmax=n_centers - 0.5,
+        alpha=alpha, interpolation="nearest", aspect="auto", zorder=0,
+    )
+    boundaries = []
+    if linewidth > 0:
+        # Every boundary separates two regions, at least one of which has an
+        # index below K - 1, so the zero level of gaps[:, :K-1] draws them all.
+        for k in range(n_centers - 1):
+            gap = gaps[:, k].reshape(xx.shape)
+            if gap.min() < 0.0 < gap.max():
+                boundaries.append(ax.contour(
+                    xx, yy, gap, levels=[0.0], colors=[boundary_color],
+                    linewidths=linewidth, zorder=1,
+                ))
+    ax.set_xlim(x_low, x_high)
+    ax.set_ylim(y_low, y_high)
+    return VoronoiArtists(regions, boundaries)
+
+
+def plot_cluster_comparison(
+    X,
+    reference_labels,
+    labels,
+    centers=None,
+    axes=None,
+    titles=("reference", "clustering"),
+    mark_mismatches=True,
+    palette=None,
+):
+    """Two panels: a reference labelling (e.g. the truth) and a clustering, in matching colours.
+
+    Cluster names are arbitrary, so the clusters of ``labels`` are first
+    renamed to agree as much as possible with the reference
+    (:func:`gmm_lib.metrics.match_labels`); matched clusters then share a
+    colour.  Points on which the two still disagree are circled.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, 2)
+    reference_labels : array-like of shape (N,)
+    labels : array-like of shape (N,)
+    centers : array-like of shape (n_clusters, 2), optional
+        Centres of the clusters of ``labels`` (row ``k`` for label ``k``);
+        drawn in the matched colours.
+    axes : pair of matplotlib Axes, optional
+        By default a new figure with two side-by-side panels of equal scale.
+    titles : pair of str, default=("reference", "clustering")
+    mark_mismatches : bool, default=True
+    palette : sequence of matplotlib colours, optional
+
+    Returns
+    -------
+    artists : ComparisonArtists
+    """
+    from .metrics import match_labels  # numpy/scipy only; imported here to keep this module light
+
+    X = _check_points_2d(X)
+    reference_labels = _check_labels(reference_labels, X.shape[0])
+    labels = _check_labels(labels, X.shape[0])
+    if centers is not None:
+        centers = _check_points_2d(centers, name="centers")
+        if labels.max() >= centers.shape[0]:
+            raise ValueError(
+                f"labels go up to {labels.max()} but only {centers.shape[0]} "
+                f"centre(s) were given (row k of centers is the centre of label k)."
+            )
+    if len(titles) != 2:
+        raise ValueError(f"titles must be a pair of strings, got {titles!r}.")
+    matched, mapping = match_labels(reference_labels, labels, return_mapping=True)
+    if centers is not None and centers.shape[0] > mapping.size:
+        # Centres of trailing clusters that received no sample: give them
+        # colours no matched cluster uses.
+        taken = set(mapping.tolist())
+        spare = [i for i in range(mapping.size + centers.shape[0]) if i not in taken]
+        mapping = np.concatenate([mapping, spare[: centers.shape[0] - mapping.size]])
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9.0, 4.0), sharex=True, sharey=True,
+                               layout="constrained")
+    if len(axes) != 2:
+        raise ValueError("axes must be a pair of matplotlib Axes (left, right).")
+    left, right = axes
+    n_colors = int(max(reference_labels.max(), mapping.max())) + 1
+    colors = _palette_rgba(n_colors, palette)
+    reference = plot_clusters(X, reference_labels, ax=left, palette=colors)
+    clusters = plot_clusters(X, matched, ax=right, palette=colors)
+    if centers is not None:
+        star = right.scatter(
+            centers[:, 0], centers[:, 1], s=220, c=colors[mapping], marker="*",
+            edgecolors="black", linewidths=1.2, zorder=3,
+        )
+        clusters = ClusterArtists(clusters.scatter, star)
+    mismatches = None
+    wrong = matched != reference_labels
+    if mark_mismatches and wrong.any():
+        mismatches = right.scatter(
+            X[wrong, 0], X[wrong, 1], s=60, facecolors="none", edgecolors="black",
+            linewidths=0.9, zorder=2, label="disagrees with reference",
+        )
+    left.set_title(titles[0])
+    right.set_title(titles[1])
+    return ComparisonArtists(reference, clusters, mismatches, mapping)
+
+
+def plot_restart_distribution(
+    final_values,
+    ax=None,
+    bins=30,
+    xlabel="final distortion J",
+    mark_best=True,
+):
+    """Histograms of the final objective reached by many restarts, one per method.
+
+    Each restart of a local method (Lloyd's algorithm, EM) ends at some
+    fixed point; the spread of the final values shows how often a method
+    stops at a poor one.
+
+    Parameters
+    ----------
+    final_values : array-like of shape (R,) or dict of str to array-like
+        The final value of every restart; a dict compares several methods
+        (e.g. ``{"random": ..., "k-means++": ...}``), each drawn in its own
+        colour with the same bins.
+    ax : matplotlib Axes, optional
+    bins : int, default=30
+        Number of common bins spanning all the values.
+    xlabel : str, default="final distortion J"
+    mark_best : bool, default=True
+        Draw a dashed vertical line at the smallest value over all restarts
+        (the best fixed point found).
+
+    Returns
+    -------
+    histograms : list of matplotlib.patches.Polygon lists
+        One entry per method, as returned by ``ax.hist``.
+    """
+    if isinstance(final_values, dict):
+        if not final_values:
+            raise ValueError("final_values is an empty dict: give at least one method.")
+        groups = {str(name): check_array(values, name=f"final_values[{name!r}]", ndim=1)
+                  for name, values in final_values.items()}
+    else:
+        groups = {"": check_array(final_values, name="final_values", ndim=1)}
+    bins = check_positive_int(bins, "bins")
+    ax = _get_ax(ax)
+    every = np.concatenate(list(groups.values()))
+    low, high = float(every.min()), float(every.max())
+    if high - low <= 1e-12 * max(1.0, abs(high)):
+        low, high = low - 0.5, high + 0.5
+    edges = np.linspace(low, high, bins + 1)
+    histograms = []
+    for index, (name, values) in enumerate(groups.items()):
+        color = OKABE_ITO[index % len(OKABE_ITO)]
+        _, _, patches = ax.hist(
+            values, bins=edges, histtype="stepfilled", alpha=0.35, color=color,
+            edgecolor=color, linewidth=1.5, label=name or None,
+        )
+        histograms.append(patches)
+    if mark_best:
+        ax.axvline(every.min(), color="black", linestyle="--", linewidth=1.0,
+                   label="best found")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("number of restarts")
+    if len(groups) > 1 or mark_best:
+        ax.legend(frameon=False)
+    return histograms
+
+
+def plot_elbow(n_clusters, values, ax=None, ylabel="distortion J", mark=None, **kwargs):
+    """Plot an objective against the number of clusters K (the "elbow" plot).
+
+    Parameters
+    ----------
+    n_clusters : array-like of int, shape (M,)
+        The values of K, increasing.
+    values : array-like of shape (M,)
+        E.g. the best distortion found for each K.
+    ax : matplotlib Axes, optional
+    ylabel : str, default="distortion J"
+    mark : int, optional
+        A value of K to circle (e.g. the number of clusters that generated
+        the data).
+    **kwargs
+        Passed to ``ax.plot`` for the main line.
+
+    Returns
+    -------
+    line : matplotlib.lines.Line2D
+    """
+    n_clusters = check_array(n_clusters, name="n_clusters", ndim=1)
+    values = check_array(values, name="values", ndim=1)
+    if n_clusters.shape != values.shape:
+        raise ValueError(
+            f"n_clusters and values must have the same length, got "
+            f"{n_clusters.shape[0]} and {values.shape[0]}."
+        )
+    if np.any(n_clusters != np.round(n_clusters)) or n_clusters.min() < 1:
+        raise ValueError("n_clusters must hold positive integers (the values of K).")
+    if np.any(np.diff(n_clusters) <= 0):
+        raise ValueError("n_clusters must be strictly increasing.")
+    ax = _get_ax(ax)
+    style = {"color": OKABE_ITO[0], "marker": "o", "markersize": 5, "linewidth": 1.5}
+    style.update(kwargs)
+    (line,) = ax.plot(n_clusters, values, **style)
+    if mark is not None:
+        mark = check_positive_int(mark, "mark")
+        where = np.flatnonzero(n_clusters == mark)
+        if where.size == 0:
+            raise ValueError(f"mark={mark} is not one of the values of n_clusters.")
+        ax.plot(n_clusters[where], values[where], linestyle="none", marker="o",
+                markersize=13, markerfacecolor="none", markeredgecolor=WARNING_COLOR,
+                markeredgewidth=2.0)
+    ax.set_xlabel("number of clusters K")
+    ax.set_ylabel(ylabel)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return line
+
+
+# ---------------------------------------------------------------------------
+# The evidence lower bound along EM (chapter 4)
+# ---------------------------------------------------------------------------
+
+BoundArtists = namedtuple("BoundArtists", ["log_likelihood", "lower_bound", "gaps"])
+BoundArtists.__doc__ = """\
+Artists drawn by :func:`plot_bound_decomposition`.
+
+Attributes
+----------
+log_likelihood : Line2D
+    ``ln p(X | theta)`` after every half-step.
+lower_bound : Line2D
+    ``L(q, theta)`` after every half-step.
+gaps : LineCollection
+    One vertical segment per half-step, from ``L`` up to ``ln p``: its
+    length is ``KL(q || p(Z | X, theta))``.
+"""
+
+
+def plot_bound_decomposition(log_likelihoods, lower_bounds, ax=None, labels=None,
+                             first_iteration=1):
+    """The log-likelihood, the evidence lower bound and the KL gap after every half-step of EM.
+
+    Half-step ``i`` is drawn at ``x = i``: the log-likelihood
+    ``ln p(X | theta)`` (circles), the lower bound ``L(q, theta)`` (squares)
+    and a vertical segment between them whose length is the KL divergence.
+    An E-step closes the gap (the segment vanishes); an M-step raises the
+    bound and opens the gap again.
+
+    Parameters
+    ----------
+    log_likelihoods : array-like of shape (T,)
+        E.g. ``trace.log_likelihoods`` of :func:`gmm_lib.bounds.em_bound_trace`.
+    lower_bounds : array-like of shape (T,)
+        ``L(q, theta)`` at the same half-steps; never above ``log_likelihoods``.
+    ax : matplotlib Axes, optional
+    labels : sequence of str, optional
+        Tick label of every half-step; by default ``'E1', 'M1', 'E2', ...``
+        (half-steps alternate, starting with an E-step).
+    first_iteration : int, default=1
+        Iteration of the first half-step for the default labels, e.g. 3 for
+        ``trace.log_likelihoods[4:]`` (labels ``'E3', 'M3', ...``).
+
+    Returns
+    -------
+    artists : BoundArtists
+        ``(log_likelihood, lower_bound, gaps)``.
+    """
+    log_likelihoods = check_array(log_likelihoods, name="log_likelihoods", ndim=1)
+    lower_bounds = check_array(lower_bounds, name="lower_bounds", ndim=1)
+    n_steps = log_likelihoods.shape[0]
+    if lower_bounds.shape != log_likelihoods.shape:
+        raise ValueError(
+            f"log_likelihoods and lower_bounds must have the same length (one value "
+            f"per half-step), got {n_steps} and {lower_bounds.shape[0]}."
+        )
+    scale = max(1.0, float(np.abs(log_likelihoods).max()))
+    worst = float(np.max(lower_bounds - log_likelihoods))
+    if worst > 1e-9 * scale:
+        raise ValueError(
+            "lower_bounds must never exceed log_likelihoods (L(q, theta) <= ln p(X | "
+            f"theta) for every q), but one is larger by {worst:.3g}."
+        )
+    first_iteration = check_positive_int(first_iteration, "first_iteration", minimum=0)
+    if labels is None:
+        labels = [f"{'EM'[i % 2]}{i // 2 + first_iteration}" for i in range(n_steps)]
+    else:
+        labels = [str(label) for label in labels]
+        if len(labels) != n_steps:
+            raise ValueError(
+                f"labels must have one entry per half-step ({n_steps}), got {len(labels)}."
+            )
+    ax = _get_ax(ax)
+    steps = np.arange(n_steps)
+    gaps = ax.vlines(
+        steps, lower_bounds, log_likelihoods, colors=WARNING_COLOR, linewidths=3.0,
+        alpha=0.6, label="gap = KL(q ‖ p(Z | X, θ))",
+    )
+    (log_likelihood_line,) = ax.plot(
+        steps, log_likelihoods, color=OKABE_ITO[0], marker="o", markersize=5, linewidth=1.5,
+        label="ln p(X | θ)",
+    )
+    (lower_bound_line,) = ax.plot(
+        steps, lower_bounds, color=OKABE_ITO[1], marker="s", markersize=4, linewidth=1.2,
+        linestyle="--", label="L(q, θ)",
+    )
+    ax.set_xticks(steps)
+    ax.set_xticklabels(labels, fontsize=8)
+    ax.set_xlabel("half-step (E = expectation, M = maximisation)")
+    ax.set_ylabel("nats")
+    ax.legend(loc="lower right")
+    return BoundArtists(log_likelihood_line, lower_bound_line, gaps)
+
+
+# ---------------------------------------------------------------------------
+# Responsibilities and decision boundaries (chapter 3, mixtures)
+# ---------------------------------------------------------------------------
+
+UnivariateResponsibilityArtists = namedtuple(
+    "UnivariateResponsibilityArtists",
+    ["curves", "uncertain", "boundary_lines", "boundary_points"],
+)
+UnivariateResponsibilityArtists.__doc__ = """\
+Artists drawn by :func:`plot_univariate_responsibilities`.
+
+Attributes
+----------
+curves : list of Line2D
+    ``gamma_k(x)`` for every component ``k``, in the component's colour.
+uncertain : PolyCollection or None
+    The shaded set where no component has responsibility ``>= threshold``
+    (None if no threshold was given).
+boundary_lines : list of Line2D
+    A vertical dotted line at every boundary point.
+boundary_points : ndarray of shape (n_boundaries,)
+    The points ``x`` (sorted) where the most responsible component changes,
+    i.e. where the two leading weighted densities are equal.
+"""
+
+
+def _check_univariate_parameters(weights, means, variances):
+    means = check_array(means, name="means", ndim=1)
+    n_components = means.shape[0]
+    weights = check_weights(weights, n_components)
+    variances = check_array(variances, name="variances", ndim=1)
+    if variances.shape != (n_components,):
+        raise ValueError(
+            f"variances must have shape ({n_components},), one per component, "
+            f"but has shape {variances.shape}."
+        )
+    for k, variance in enumerate(variances):
+        _check_variance(variance, name=f"variances[{k}]")
+    return weights, means, variances
+
+
+def _check_threshold(threshold):
+    threshold = check_non_negative_float(threshold, "threshold")
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(
+            f"threshold is a responsibility and must lie in (0, 1], got {threshold}."
+        )
+    return threshold
+
+
+def _univariate_weighted_log_prob(x, weights, means, variances):
+    """``ln pi_k + ln N(x | mu_k, sigma_k^2)``, shape (len(x), K)."""
+    with np.errstate(divide="ignore"):  # a zero weight is a legitimate -inf
+        log_weights = np.log(weights)
+    return np.column_stack(
+        [log_weights[k] + univariate_log_density(x, means[k], variances[k])
+         for k in range(len(weights))]
+    )
+
+
+def _univariate_boundaries(grid, weighted, weights, means, variances):
+    """Points where the leading component changes, refined by root finding."""
+    leader = np.argmax(weighted, axis=1)
+    points = []
+    for i in np.flatnonzero(leader[1:] != leader[:-1]):
+        j, k = leader[i], leader[i + 1]
+
+        def gap(x, j=j, k=k):
+            values = _univariate_weighted_log_prob(np.array([x]), weights, means, variances)[0]
+            return values[j] - values[k]
+
+        points.append(brentq(gap, grid[i], grid[i + 1], xtol=1e-12))
+    return np.array(points, dtype=np.float64)
+
+
+def plot_univariate_responsibilities(
+    weights, means, variances, ax=None, x_range=None, threshold=None, n_grid=1000
+):
+    """Responsibilities of a 1-D mixture as functions of ``x``.
+
+    ``gamma_k(x) = pi_k N(x | mu_k, sigma_k^2) / sum_j pi_j N(x | mu_j, sigma_j^2)``
+    is computed in log space (log-sum-exp), so the curves stay exact far in
+    the tails, where every density underflows.  The points where the most
+    responsible component changes (the decision boundary of the hard
+    assignment) are found by root finding and drawn as dotted vertical lines.
+
+    Parameters
+    ----------
+    weights : array-like of shape (K,)
+    means : array-like of shape (K,)
+    variances : array-like of shape (K,)
+        Variances ``sigma_k^2`` (not standard deviations).
+    ax : matplotlib Axes, optional
+    x_range : pair of float, optional
+        Interval to draw; by default every ``mu_k +- 4 sigma_k``.
+    threshold : float in (0, 1], optional
+        Shade the ``x`` where the largest responsibility is below it (the
+        points no component clearly claims).
+    n_grid : int, default=1000
+        Grid points (at least 2).
+
+    Returns
+    -------
+    artists : UnivariateResponsibilityArtists
+        ``(curves, uncertain, boundary_lines, boundary_points)``.
+    """
+    weights, means, variances = _check_univariate_parameters(weights, means, variances)
+    if x_range is None:
+        stds = np.sqrt(variances)
+        x_range = ((means - 4.0 * stds).min(), (means + 4.0 * stds).max())
+    low, high = _check_limits(x_range, "x_range")
+    if threshold is not None:
+        threshold = _check_threshold(threshold)
+    n_grid = check_positive_int(n_grid, "n_grid", minimum=2)
+    ax = _get_ax(ax)
+
+    grid = np.linspace(low, high, n_grid)
+    weighted = _univariate_weighted_log_prob(grid, weights, means, variances)
+    responsibilities = np.exp(weighted - logsumexp(weighted, axis=1)[:, np.newaxis])
+    colors = _palette_rgba(len(weights))
+    curves = []
+    for k in range(len(weights)):
+        (line,) = ax.plot(grid, responsibilities[:, k], color=colors[k], linewidth=2.0,
+                          label=f"component {k}")
+        curves.append(line)
+    ax.axhline(0.5, color=NEUTRAL_COLOR, linewidth=0.8, linestyle=":")
+    uncertain = None
+    if threshold is not None:
+        uncertain = ax.fill_between(
+            grid, 0.0, 1.0, where=responsibilities.max(axis=1) < threshold,
+            color=NEUTRAL_COLOR, alpha=0.25, linewidth=0,
+            transform=ax.get_xaxis_transform(), label=f"largest γ < {threshold:g}",
+        )
+    boundary_points = _univariate_boundaries(grid, weighted, weights, means, variances)
+    boundary_lines = [
+        ax.axvline(point, color="black", linewidth=1.0, linestyle="--")
+        for point in boundary_points
+    ]
+    ax.set_xlim(low, high)
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_xlabel("x")
+    ax.set_ylabel("responsibility")
+    return UnivariateResponsibilityArtists(curves, uncertain, boundary_lines, boundary_points)
+
+
+def plot_uncertain_points(X, responsibilities, threshold=0.6, ax=None, **kwargs):
+    """Ring the points that no component clearly claims.
+
+    A point is *uncertain* when its largest responsibility is below
+    ``threshold``: for two components and ``threshold=0.6``, both
+    responsibilities lie between 0.4 and 0.6.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, 2)
+    responsibilities : array-like of shape (N, K)
+    threshold : float in (0, 1], default=0.6
+    ax : matplotlib Axes, optional
+    **kwargs
+        Passed to ``ax.scatter`` (e.g. ``s``, ``edgecolors``, ``label``).
+
+    Returns
+    -------
+    rings : matplotlib.collections.PathCollection
+        One ring per uncertain point (``len(rings.get_offsets())`` counts
+        them; it may be zero).
+    """
+    X = _check_points_2d(X)
+    responsibilities = _check_responsibilities(responsibilities, n_samples=X.shape[0])
+    threshold = _check_threshold(threshold)
+    ax = _get_ax(ax)
+    uncertain = responsibilities.max(axis=1) < threshold
+    style = {"s": 70, "facecolors": "none", "edgecolors": "black", "linewidths": 1.0,
+             "zorder": 3, "label": f"largest γ < {threshold:g}"}
+    style.update(kwargs)
+    return ax.scatter(X[uncertain, 0], X[uncertain, 1], **style)
+
+
+def plot_decision_boundary(
+    weights,
+    means,
+    covariances,
+    covariance_type="full",
+    ax=None,
+    xlim=None,
+    ylim=None,
+    n_grid=300,
+    color="black",
+    linewidth=1.5,
+    linestyle="solid",
+):
+    """Draw where a 2-D mixture's most responsible component changes.
+
+    Between components ``j`` and ``k`` the boundary is the set where
+    ``ln pi_j + ln N(x | mu_j, Sigma_j) = ln pi_k + ln N(x | mu_k, Sigma_k)``
+    and these two lead all others.  It is a conic (quadratic curve) in
+    general and a straight line when ``Sigma_j = Sigma_k`` (e.g.
+    ``covariance_type='tied'``).  The log-ratio is evaluated on a grid and
+    its zero level drawn, restricted to where ``j`` and ``k`` are the two
+    leading components, so only the real boundaries appear.
+
+    Parameters
+    ----------
+    weights : array-like of shape (K,)
+    means : array-like of shape (K, 2)
+    covariances : array-like
+        In the layout of ``covariance_type``.
+    covariance_type : {'full', 'tied', 'diag', 'spherical'}, default='full'
+    ax : matplotlib Axes, optional
+    xlim, ylim : pair of float, optional
+        Part of the plane to cover; by default the current limits of ``ax``
+        (draw the data first), which are kept.
+    n_grid : int, default=300
+        Grid points along each axis (at least 2).
+    color : matplotlib colour, default='black'
+    linewidth : float, default=1.5
+    linestyle : str, default='solid'
+
+    Returns
+    -------
+    boundaries : list of matplotlib.contour.QuadContourSet
+        One per pair of components that share a boundary in the window.
+    """
+    weights, means, full = _check_mixture_2d(weights, means, covariances, covariance_type)
+    n_grid = check_positive_int(n_grid, "n_grid", minimum=2)
+    linewidth = check_non_negative_float(linewidth, "linewidth")
+    ax = _get_ax(ax)
+    x_low, x_high = _check_limits(ax.get_xlim() if xlim is None else xlim, "xlim")
+    y_low, y_high = _check_limits(ax.get_ylim() if ylim is None else ylim, "ylim")
+
+    xx, yy = np.meshgrid(np.linspace(x_low, x_high, n_grid), np.linspace(y_low, y_high, n_grid))
+    points = np.column_stack([xx.ravel(), yy.ravel()])
+    with np.errstate(divide="ignore"):  # a zero weight is a legitimate -inf
+        log_weights = np.log(weights)
+    weighted = np.column_stack(
+        [log_weights[k] + log_density(points, means[k], full[k]) for k in range(len(weights))]
+    )
+    boundaries = []
+    if len(weights) < 2:
+        return boundaries
+    order = np.argsort(weighted, axis=1)
+    first, second = order[:, -1], order[:, -2]
+    for j in range(len(weights)):
+        for k in range(j + 1, len(weights)):
+            leading = ((first == j) & (second == k)) | ((first == k) & (second == j))
+            if not leading.any():
+                continue
+            with np.errstate(invalid="ignore"):
+                gap = weighted[:, j] - weighted[:, k]
+            gap = np.ma.masked_where(~leading | ~np.isfinite(gap), gap).reshape(xx.shape)
+            if gap.count() == 0 or not (gap.min() < 0.0 < gap.max()):
+                continue
+            boundaries.append(ax.contour(
+                xx, yy, gap, levels=[0.0], colors=[color], linewidths=linewidth,
+                linestyles=linestyle, zorder=2,
+            ))
+    ax.set_xlim(x_low, x_high)
+    ax.set_ylim(y_low, y_high)
+    return boundaries
+
+
+# ---------------------------------------------------------------------------
+# Singularities and identifiability (chapter 5)
+# ---------------------------------------------------------------------------
+
+PinnedMixtureArtists = namedtuple(
+    "PinnedMixtureArtists", ["histogram", "mixture", "components", "peak"]
+)
+PinnedMixtureArtists.__doc__ = """\
+Artists drawn by :func:`plot_pinned_mixture_1d`.
+
+Attributes
+----------
+histogram : BarContainer
+    The data, one bar per resolution step (tied values show as tall bars).
+mixture : Line2D
+    The mixture density, evaluated on a grid refined around every mean so
+    that a narrow spike is drawn at its true height.
+components : list of Line2D
+    The weighted components ``pi_k N(x | mu_k, sigma_k^2)``.
+peak : matplotlib.text.Annotation or None
+    The label giving the height of a spike that leaves the axes (None if
+    the whole density fits).
+"""
+
+LikelihoodSurfaceArtists = namedtuple(
+    "LikelihoodSurfaceArtists", ["contours", "diagonal", "maxima", "saddle"]
+)
+LikelihoodSurfaceArtists.__doc__ = """\
+Artists drawn by :func:`plot_log_likelihood_surface`.
+
+Attributes
+----------
+contours : QuadContourSet
+    Filled contours of the log-likelihood.
+diagonal : Line2D
+    The line ``mu_1 = mu_2`` (both components identical).
+maxima : PathCollection
+    The grid's local maxima (stars); with label switching they come in
+    mirror pairs.
+saddle : PathCollection or None
+    The highest point of the diagonal (a cross), when both axes use the same
+    grid; None otherwise.
+"""
+
+
+def _refined_grid(low, high, means, stds, n_grid=600):
+    """A regular grid plus dense points within 8 standard deviations of each mean."""
+    pieces = [np.linspace(low, high, n_grid)]
+    for mean, std in zip(means, stds):
+        pieces.append(mean + std * np.linspace(-8.0, 8.0, 161))
+    grid = np.unique(np.concatenate(pieces))
+    return grid[(grid >= low) & (grid <= high)]
+
+
+def plot_pinned_mixture_1d(x, weights, means, variances, ax=None, resolution=None,
+                           peak_factor=1.8):
+    """A 1-D mixture density over data with ties, drawn so that a spike is visible.
+
+    The data are shown as a density histogram with one bar per
+    ``resolution`` step (for values recorded to whole minutes, one bar per
+    minute), so tied values appear as tall bars.  The mixture and its
+    weighted components are evaluated on a grid refined around every mean:
+    a component of tiny variance is drawn as the needle it is instead of
+    being missed between grid points.  If a spike rises above
+    ``peak_factor`` times the histogram, the axes stop there and a label
+    gives the spike's height.
+
+    Parameters
+    ----------
+    x : array-like of shape (N,) or (N, 1)
+    weights : array-like of shape (K,)
+    means : array-like of shape (K,)
+    variances : array-like of shape (K,)
+        Variances ``sigma_k^2``, positive.
+    ax : matplotlib Axes, optional
+    resolution : float, optional
+        Width of the histogram bars; by default the smallest gap between
+        distinct data values (the recording resolution), but at least 1/60
+        of the data range.
+    peak_factor : float, default=1.8
+        Height of the axes relative to the tallest bar or smooth density.
+
+    Returns
+    -------
+    artists : PinnedMixtureArtists
+    """
+    x = check_array(x, name="x", ndim=(1, 2))
+    if x.ndim == 2:
+        if x.shape[1] != 1:
+            raise ValueError(f"x must be one-dimensional data, but has shape {x.shape}.")
+        x = x[:, 0]
+    means = check_array(means, name="means", ndim=1)
+    n_components = means.shape[0]
+    weights = check_weights(weights, n_components)
+    variances = check_array(variances, name="variances", ndim=1)
+    if variances.shape != (n_components,):
+        raise ValueError(
+            f"variances must have shape ({n_components},), one per component, but has "
+            f"shape {variances.shape}."
+        )
+    for k, variance in enumerate(variances):
+        _check_variance(variance, name=f"variances[{k}]")
+    peak_factor = check_non_negative_float(peak_factor, "peak_factor")
+    ax = _get_ax(ax)
+
+    span = max(float(x.max() - x.min()), 1e-9)
+    if resolution is None:
+        gaps = np.diff(np.unique(x))
+        resolution = max(float(gaps.min()) if gaps.size else span, span / 60.0)
+    else:
+        resolution = check_non_negative_float(resolution, "resolution")
+        if resolution <= 0.0:
+            raise ValueError("resolution must be positive.")
+    edges = np.arange(x.min() - resolution / 2, x.max() + resolution, resolution)
+    _, _, histogram = ax.hist(x, bins=edges, density=True, color=NEUTRAL_COLOR, alpha=0.35,
+                              label="data")
+    stds = np.sqrt(variances)
+    low, high = edges[0] - 0.05 * span, edges[-1] + 0.05 * span
+    grid = _refined_grid(low, high, means, stds)
+    with np.errstate(divide="ignore"):  # a zero weight is a legitimate -inf
+        log_weights = np.log(weights)
+    weighted = np.column_stack(
+        [log_weights[k] + univariate_log_density(grid, means[k], variances[k])
+         for k in range(n_components)]
+    )
+    density = np.exp(logsumexp(weighted, axis=1))
+    colors = _palette_rgba(n_components)
+    components = []
+    for k in range(n_components):
+        (line,) = ax.plot(grid, np.exp(weighted[:, k]), color=colors[k], linewidth=1.3,
+                          linestyle="--", label=f"component {k}")
+        components.append(line)
+    (mixture,) = ax.plot(grid, density, color="black", linewidth=1.8, label="mixture density")
+    bar_top = max((patch.get_height() for patch in histogram), default=0.0)
+    # The smooth part: the density away from any spike narrower than a bar.
+    narrow = stds < resolution / 2
+    smooth = density.copy()
+    for k in np.flatnonzero(narrow):
+        smooth[np.abs(grid - means[k]) < 4 * resolution] = np.nan
+    smooth_top = float(np.nanmax(smooth)) if np.isfinite(smooth).any() else 0.0
+    top = peak_factor * max(bar_top, smooth_top, 1e-12)
+    peak = None
+    if density.max() > top:
+        where = grid[np.argmax(density)]
+        ax.set_ylim(0.0, top)
+        peak = ax.annotate(
+            f"spike height {density.max():.3g}", xy=(where, top), xytext=(8, -14),
+            textcoords="offset points", fontsize=9, ha="left", va="top",
+            arrowprops={"arrowstyle": "->", "color": "black", "linewidth": 0.8},
+        )
+    else:
+        ax.set_ylim(0.0, max(top, 1.05 * density.max()))
+    ax.set_xlim(low, high)
+    ax.set_xlabel("x")
+    ax.set_ylabel("density")
+    return PinnedMixtureArtists(histogram, mixture, components, peak)
+
+
+def plot_log_likelihood_vs_scale(scales, curves, ax=None, ylim=None, xlabel="σ"):
+    """Log-likelihood against the scale of a shrinking component (log axis, shrinking to the right).
+
+    Parameters
+    ----------
+    scales : array-like of shape (S,)
+        Positive values, e.g. the standard deviation σ of a component pinned
+        on a data point.
+    curves : dict of str to array-like of shape (S,)
+        ``ln p(X | theta(σ))`` for each situation to compare, by label.
+    ax : matplotlib Axes, optional
+    ylim : pair of float, optional
+        Vertical limits; curves plunging below the lower one leave the axes
+        (useful when one of them tends to minus infinity).
+    xlabel : str, default="σ"
+
+    Returns
+    -------
+    lines : list of matplotlib.lines.Line2D
+        One per curve, in the order of ``curves``.
+    """
+    scales = check_array(scales, name="scales", ndim=1)
+    if np.any(scales <= 0.0):
+        raise ValueError("scales must be positive (they are drawn on a logarithmic axis).")
+    if not isinstance(curves, dict) or not curves:
+        raise ValueError("curves must be a non-empty dict of label -> values.")
+    checked = {}
+    for label, values in curves.items():
+        values = check_array(values, name=f"curves[{label!r}]", ndim=1)
+        if values.shape != scales.shape:
+            raise ValueError(
+                f"curves[{label!r}] must have one value per scale ({scales.shape[0]}), "
+                f"but has shape {values.shape}."
+            )
+        checked[str(label)] = values
+    ax = _get_ax(ax)
+    markers = ["o", "s", "^", "D", "v", "P"]
+    lines = []
+    for index, (label, values) in enumerate(checked.items()):
+        (line,) = ax.plot(scales, values, color=OKABE_ITO[index % len(OKABE_ITO)],
+                          marker=markers[index % len(markers)], markersize=3.5, linewidth=1.6,
+                          label=label)
+        lines.append(line)
+    ax.set_xscale("log")
+    if not ax.xaxis_inverted():
+        ax.invert_xaxis()
+    if ylim is not None:
+        low, high = (float(v) for v in ylim)
+        if not low < high:
+            raise ValueError(f"ylim must be (low, high) with low < high, got {ylim!r}.")
+        ax.set_ylim(low, high)
+    ax.set_xlabel(f"{xlabel} (shrinking →)")
+    ax.set_ylabel("ln p(X | θ)")
+    ax.legend(frameon=False, fontsize=9)
+    return lines
+
+
+def plot_smallest_variance_history(history, covariance_type="full", ax=None, floor=None):
+    """The smallest covariance eigenvalue of every component along an EM run (log scale).
+
+    A collapsing component shows as a line plunging by orders of magnitude
+    until it hits the ``reg_covar`` floor (or zero).
+
+    Parameters
+    ----------
+    history : list of dict
+        Snapshots with key ``'covariances'`` in the layout of
+        ``covariance_type``, e.g. ``GaussianMixture(record_history=True)``'s
+        ``history_`` or ``run_em(..., record_history=True)['history']``.
+    covariance_type : {'full', 'tied', 'diag', 'spherical'}, default='full'
+    ax : matplotlib Axes, optional
+    floor : float, optional
+        Drawn as a dotted horizontal line labelled "reg_covar floor".
+
+    Returns
+    -------
+    lines : list of matplotlib.lines.Line2D
+        One per component (one for 'tied').
+    """
+    if isinstance(history, dict) or not isinstance(history, (list, tuple)) or not history:
+        raise ValueError("history must be a non-empty list of dicts with key 'covariances'.")
+    smallest = []
+    for t, snapshot in enumerate(history):
+        if not isinstance(snapshot, dict) or "covariances" not in snapshot:
+            raise ValueError(f"history[{t}] must be a dict with key 'covariances'.")
+        covariances = np.asarray(snapshot["covariances"], dtype=np.float64)
+        if covariance_type == "tied":
+            n_components, n_features = 1, covariances.shape[-1]
+        elif covariance_type == "spherical":
+            n_components, n_features = covariances.shape[0], 1
+        else:
+            n_components, n_features = covariances.shape[0], covariances.shape[-1]
+        full = expand_covariances(covariances, covariance_type, n_components, n_features)
+        smallest.append(np.linalg.eigvalsh(full)[:, 0])
+    smallest = np.array(smallest)
+    ax = _get_ax(ax)
+    iterations = np.arange(smallest.shape[0])
+    lines = []
+    for k in range(smallest.shape[1]):
+        (line,) = ax.plot(iterations, smallest[:, k], color=OKABE_ITO[k % len(OKABE_ITO)],
+                          marker="o", markersize=3.5, linewidth=1.5,
+                          label="shared" if covariance_type == "tied" else f"component {k}")
+        lines.append(line)
+    if floor is not None:
+        floor = check_non_negative_float(floor, "floor")
+        if floor > 0.0:
+            ax.axhline(floor, color=WARNING_COLOR, linestyle=":", linewidth=1.2,
+                       label="reg_covar floor")
+    ax.set_yscale("log")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("smallest variance (eigenvalue of Σ_k)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(frameon=False, fontsize=9)
+    return lines
+
+
+def _grid_local_maxima(surface):
+    """(row, column) indices of the strict local maxima of a 2-D array (8 neighbours)."""
+    padded = np.pad(surface, 1, mode="constant", constant_values=-np.inf)
+    centre = padded[1:-1, 1:-1]
+    is_max = np.ones(surface.shape, dtype=bool)
+    rows, columns = surface.shape
+    for di in (-1, 0, 1):
+        for dj in (-1, 0, 1):
+            if di == 0 and dj == 0:
+                continue
+            neighbour = padded[1 + di: 1 + di + rows, 1 + dj: 1 + dj + columns]
+            is_max &= centre > neighbour
+    return np.argwhere(is_max)
+
+
+def plot_log_likelihood_surface(mu1_values, mu2_values, surface, ax=None, depth=None,
+                                n_levels=20, cmap="viridis"):
+    """Filled contours of a log-likelihood over two means, with its symmetric structure marked.
+
+    Draws the surface (e.g. from
+    :func:`gmm_lib.labels.two_means_log_likelihood_grid`), the diagonal
+    ``mu_1 = mu_2`` on which the two components coincide, every local
+    maximum of the grid (stars) and, when both axes use the same grid, the
+    highest point of the diagonal (a cross): the saddle between the mirror
+    maxima.
+
+    Parameters
+    ----------
+    mu1_values : array-like of shape (G1,)
+    mu2_values : array-like of shape (G2,)
+    surface : array-like of shape (G2, G1)
+    ax : matplotlib Axes, optional
+    depth : float, optional
+        Show only the top ``depth`` units below the maximum (lower values are
+        drawn in the lowest colour).  By default the range from the maximum
+        down to twice the drop to the saddle (or to the 10th percentile when
+        there is no diagonal).
+    n_levels : int, default=20
+    cmap : str, default='viridis'
+
+    Returns
+    -------
+    artists : LikelihoodSurfaceArtists
+    """
+    mu1_values = check_array(mu1_values, name="mu1_values", ndim=1)
+    mu2_values = check_array(mu2_values, name="mu2_values", ndim=1)
+    surface = check_array(surface, name="surface", ndim=2)
+    if surface.shape != (mu2_values.size, mu1_values.size):
+        raise ValueError(
+            f"surface must have shape (len(mu2_values), len(mu1_values)) = "
+            f"({mu2_values.size}, {mu1_values.size}), but has shape {surface.shape}."
+        )
+    n_levels = check_positive_int(n_levels, "n_levels", minimum=2)
+    ax = _get_ax(ax)
+    top = float(surface.max())
+    same_grid = mu1_values.shape == mu2_values.shape and np.allclose(mu1_values, mu2_values)
+    diagonal_values = np.diag(surface) if same_grid else None
+    if depth is None:
+        if same_grid and top - diagonal_values.max() > 0.0:
+            depth = 2.0 * (top - diagonal_values.max())
+        else:
+            depth = max(top - float(np.percentile(surface, 10)), 1e-9)
+    else:
+        depth = check_non_negative_float(depth, "depth")
+        if depth <= 0.0:
+            raise ValueError("depth must be positive.")
+    levels = np.linspace(top - depth, top, n_levels + 1)
+    shown = np.maximum(surface, top - depth)
+    contours = ax.contourf(mu1_values, mu2_values, shown, levels=levels, cmap=cmap)
+    ax.contour(mu1_values, mu2_values, shown, levels=levels[1::2], colors="white",
+               linewidths=0.4, alpha=0.6)
+    low = max(mu1_values.min(), mu2_values.min())
+    high = min(mu1_values.max(), mu2_values.max())
+    (diagonal,) = ax.plot([low, high], [low, high], color="white", linestyle="--",
+                          linewidth=1.2, label="μ₁ = μ₂")
+    peaks = _grid_local_maxima(surface)
+    maxima = ax.scatter(mu1_values[peaks[:, 1]], mu2_values[peaks[:, 0]], marker="*", s=200,
+                        color=OKABE_ITO[1], edgecolors="black", linewidths=0.8, zorder=3,
+                        label="local maxima")
+    saddle = None
+    if same_grid:
+        i = int(np.argmax(diagonal_values))
+        saddle = ax.scatter([mu1_values[i]], [mu2_values[i]], marker="X", s=110,
+                            color=OKABE_ITO[3], edgecolors="black", linewidths=0.8, zorder=3,
+                            label="best point with μ₁ = μ₂")
+    ax.set_xlabel("μ₁")
+    ax.set_ylabel("μ₂")
+    ax.set_aspect("equal", adjustable="box")
+    colorbar = ax.figure.colorbar(contours, ax=ax, shrink=0.85)
+    colorbar.set_label("ln p(X | θ)")
+    ax.legend(loc="upper left", fontsize=8, framealpha=0.85)
+    return LikelihoodSurfaceArtists(contours, diagonal, maxima, saddle)
+
+
+def plot_restart_log_likelihoods(log_likelihoods, ax=None, tolerance=1e-2, degenerate=None,
+                                 bins=30):
+    """Histogram of the final log-likelihoods of many EM restarts.
+
+    Parameters
+    ----------
+    log_likelihoods : array-like of shape (R,)
+        Final ``ln p(X | theta)`` of every restart.
+    ax : matplotlib Axes, optional
+    tolerance : float, default=1e-2
+        Restarts within ``tolerance`` of the best (non-degenerate) value count
+        as reaching it; the count is shown in the legend.
+    degenerate : array-like of bool, shape (R,), optional
+        Restarts flagged as collapsed (e.g. by
+        :func:`gmm_lib.selection.degeneracy_report`): drawn separately in
+        the warning colour and ignored when finding the best value.
+    bins : int, default=30
+
+    Returns
+    -------
+    histograms : list
+        The patches of ``ax.hist``: healthy restarts first, then the
+        degenerate ones if any.
+    """
+    values = check_array(log_likelihoods, name="log_likelihoods", ndim=1)
+    tolerance = check_non_negative_float(tolerance, "tolerance")
+    bins = check_positive_int(bins, "bins")
+    if degenerate is None:
+        flags = np.zeros(values.shape, dtype=bool)
+    else:
+        flags = np.asarray(degenerate, dtype=bool)
+        if flags.shape != values.shape:
+            raise ValueError(
+                f"degenerate must have one flag per restart ({values.shape[0]}), but has "
+                f"shape {flags.shape}."
+            )
+    if flags.all():
+        raise ValueError("Every restart is flagged as degenerate: there is no best value to show.")
+    ax = _get_ax(ax)
+    healthy = values[~flags]
+    best = float(healthy.max())
+    low, high = float(values.min()), float(values.max())
+    if high - low <= 1e-12 * max(1.0, abs(high)):
+        low, high = low - 0.5, high + 0.5
+    edges = np.linspace(low, high, bins + 1)
+    histograms = []
+    _, _, patches = ax.hist(healthy, bins=edges, color=OKABE_ITO[0], alpha=0.75,
+                            edgecolor="white", label="restarts")
+    histograms.append(patches)
+    if flags.any():
+        _, _, patches = ax.hist(values[flags], bins=edges, color=WARNING_COLOR, alpha=0.75,
+                                edgecolor="white", label="flagged degenerate")
+        histograms.append(patches)
+    reached = int(np.sum(healthy >= best - tolerance))
+    ax.axvline(best, color="black", linestyle="--", linewidth=1.0,
+               label=f"best: {reached} of {values.size} restarts")
+    ax.set_xlabel("final ln p(X | θ)")
+    ax.set_ylabel("number of restarts")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(frameon=False, fontsize=9)
+    return histograms

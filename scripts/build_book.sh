@@ -3,6 +3,5 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup_env.sh
-export MPLBACKEND=Agg
 jupyter-book build . -W -n --keep-going
 echo "Book built: $(pwd)/_build/html/index.html"
