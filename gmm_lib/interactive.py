@@ -93,6 +93,16 @@ from .gaussian import (
 )
 from .kmeans import assign_clusters, distortion, update_centers
 from .mixture import e_step, log_likelihood
+from .anomaly import detection_table, flag_anomalies, threshold_from_scores
+from .kmeans import KMeans
+from .mixture import GaussianMixture
+from .quantization import (
+    image_to_pixels,
+    pixels_to_image,
+    quantization_error,
+    quantize,
+    uncertainty_map,
+)
 from .plotting import (
     NEUTRAL_COLOR,
     OKABE_ITO,
@@ -100,10 +110,17 @@ from .plotting import (
     _check_points_2d,
     component_colors,
     plot_clusters,
+    plot_detections,
+    plot_image,
+    plot_image_map,
+    plot_log_density_level,
+    plot_score_histograms,
+    plot_criterion_grid,
     plot_gaussian_2d,
     plot_history,
     plot_log_likelihood_vs_scale,
     plot_mixture,
+    plot_traces,
     plot_pinned_mixture_1d,
 )
 
@@ -122,6 +139,17 @@ __all__ = [
     "kmeans_stepper",
     "mixture_1d_explorer",
     "pinned_component_explorer",
+    # chapter 8: applications
+    "anomaly_threshold_explorer",
+    "animate_anomaly_threshold",
+    "animate_quantization",
+    "quantization_explorer",
+    # chapter 6: model selection
+    "animate_model_selection",
+    "model_selection_explorer",
+    # chapter 7: beyond plain EM
+    "animate_em_variants",
+    "em_variants_stepper",
 ]
 
 #: Resolution of the explorers' pictures (pixels per inch).
@@ -1189,6 +1217,7 @@ def _draw_pinned_component(figure, x, pin, sigma, weight, sigmas, curve):
                    f"{'' if ties == 1 else 's'}), σ = {sigma:.3g}", fontsize=10)
     value = float(_pinned_log_likelihoods(x, pin, [sigma], weight)[0])
     (line,) = plot_log_likelihood_vs_scale(sigmas, {"ln p(X | θ)": curve}, ax=right)
+    right.minorticks_off()  # six decades of minor ticks cost more than the rest of the frame
     (current,) = right.plot([sigma], [value], linestyle="none", marker="o", markersize=11,
                             markerfacecolor="none", markeredgecolor="black",
                             markeredgewidth=2.0)
@@ -1301,3 +1330,626 @@ def animate_pinned_component(x, pin=None, sigmas=None, weight=0.1, interval=600,
 
     figure = _new_figure((9.0, 3.8), dpi)
     return _animate(figure, draw, len(sigmas), name, interval, "once")
+
+
+# ---------------------------------------------------------------------------
+# Model selection: one fit of a grid at a time (chapter 6)
+# ---------------------------------------------------------------------------
+
+ModelSelectionArtists = namedtuple("ModelSelectionArtists", ["mixture", "criterion", "current"])
+
+
+def _check_selection(X, selection):
+    """The grid of a ModelSelection: (K values, covariance types, table, mask)."""
+    if not all(hasattr(selection, name) for name in ("rows", "models", "criterion", "best")):
+        raise ValueError(
+            "selection must be the result of gmm_lib.selection.select_model (a "
+            f"ModelSelection), got {type(selection).__name__}."
+        )
+    ks = sorted({row.n_components for row in selection.rows})
+    types = list(dict.fromkeys(row.covariance_type for row in selection.rows))
+    for model in selection.models.values():
+        if model is not None and model.means_.shape[1] != X.shape[1]:
+            raise ValueError(
+                f"X has {X.shape[1]} features but the selection's models were fitted on "
+                f"{model.means_.shape[1]}: pass the data the selection was made on."
+            )
+    return ks, types, selection.table(), selection.mask()
+
+
+def _draw_model_selection(figure, X, selection, grid, limits, n_components, covariance_type):
+    ks, types, table, mask = grid
+    row = next(r for r in selection.rows
+               if (r.n_components, r.covariance_type) == (n_components, covariance_type))
+    model = selection.models[(n_components, covariance_type)]
+    criterion = selection.criterion
+    value = getattr(row, criterion)
+    left, right = figure.subplots(1, 2, width_ratios=[1, 1.15])
+    if model is None:
+        left.scatter(X[:, 0], X[:, 1], s=10, color=NEUTRAL_COLOR, alpha=0.5, linewidths=0)
+        mixture = None
+        left.set_title(f"K = {n_components}, {covariance_type}: fit failed", fontsize=10)
+    else:
+        mixture = plot_mixture(X, model.weights_, model.means_, model.covariances_,
+                               model.covariance_type, ax=left,
+                               responsibilities=model.predict_proba(X))
+        status = "degenerate: not eligible" if row.degenerate else "healthy fit"
+        left.set_title(f"K = {n_components}, {covariance_type}: {criterion.upper()} = "
+                       f"{value:.2f}\n{status}", fontsize=10,
+                       color=NEUTRAL_COLOR if not row.degenerate else "#D55E00")
+    left.set_xlim(*limits[0])
+    left.set_ylim(*limits[1])
+    best = selection.best
+    criterion_artists = plot_criterion_grid(
+        ks, table, types, ax=right, ylabel=f"{criterion.upper()} (lower is better)",
+        degenerate=mask, best=(best.n_components, best.covariance_type),
+    )
+    current = None
+    if np.isfinite(value):
+        (current,) = right.plot([n_components], [value], linestyle="none", marker="s",
+                                markersize=13, markerfacecolor="none",
+                                markeredgecolor=NEUTRAL_COLOR, markeredgewidth=2.0)
+    right.set_title("every candidate (square: the one shown)", fontsize=10)
+    return ModelSelectionArtists(mixture, criterion_artists, current)
+
+
+class _ModelSelectionExplorer(FigureExplorer):
+    """A FigureExplorer whose repr quotes the covariance type (a string control)."""
+
+    def __repr__(self):
+        values = self.values
+        return (f"{self.name}(n_components={values['n_components']}, "
+                f"covariance_type={values['covariance_type']!r})")
+
+
+def model_selection_explorer(X, selection):
+    """Browse the fits of a model-selection grid: K and covariance type as controls.
+
+    Left: the data coloured by their responsibilities under the chosen
+    candidate, with its ellipses, its criterion value and whether it is
+    degenerate.  Right: the criterion of every candidate against K, one line
+    per covariance type (:func:`gmm_lib.plotting.plot_criterion_grid`),
+    degenerate fits crossed out, the selected model ringed and the shown one
+    boxed.  Nothing is refitted: the explorer shows the models stored in
+    ``selection``.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, 2)
+        The data the selection was made on.
+    selection : ModelSelection
+        The result of :func:`gmm_lib.selection.select_model`.
+
+    Returns
+    -------
+    explorer : FigureExplorer
+        Controls ``n_components`` (a slider over the grid's K values) and
+        ``covariance_type`` (toggle buttons); both start at the selected model.
+    """
+    X = _check_points_2d(X)
+    grid = _check_selection(X, selection)
+    ks, types = grid[0], grid[1]
+    limits = _padded_limits(X)
+    best = selection.best
+    controls = {
+        "n_components": widgets.SelectionSlider(
+            options=ks, value=best.n_components, description="K",
+            continuous_update=False, style={"description_width": "initial"},
+        ),
+        "covariance_type": widgets.ToggleButtons(
+            options=types, value=best.covariance_type, description="covariance",
+            style={"description_width": "initial", "button_width": "70px"},
+        ),
+    }
+
+    def draw(figure, n_components, covariance_type):
+        return _draw_model_selection(figure, X, selection, grid, limits, n_components,
+                                     covariance_type)
+
+    return _ModelSelectionExplorer("model_selection_explorer", controls, draw,
+                                   figsize=(9.6, 3.9))
+
+
+def animate_model_selection(X, selection, covariance_type=None, interval=1000,
+                            dpi=ANIMATION_DPI, name=None):
+    """The picture of :func:`model_selection_explorer` for K = 1, 2, ..., offline.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, 2)
+        The data the selection was made on.
+    selection : ModelSelection
+    covariance_type : {'full', 'tied', 'diag', 'spherical'}, optional
+        The covariance type whose fits are shown, one frame per K; by default
+        that of the selected model.
+    interval : int, default=1000
+        Milliseconds between frames when playing.
+    dpi : int, default=ANIMATION_DPI
+    name : str, optional
+        The player's element id; by default ``selection_`` plus a hash of the
+        inputs.
+
+    Returns
+    -------
+    animation : JSAnimation
+    """
+    X = _check_points_2d(X)
+    grid = _check_selection(X, selection)
+    ks, types, table = grid[0], grid[1], grid[2]
+    if covariance_type is None:
+        covariance_type = selection.best.covariance_type
+    check_covariance_type(covariance_type)
+    if covariance_type not in types:
+        raise ValueError(
+            f"covariance_type={covariance_type!r} is not in the selection's grid ({types})."
+        )
+    name, interval, dpi = _check_animation_options(
+        name, "selection_" + _digest("selection", covariance_type, X, table[np.isfinite(table)]),
+        interval, dpi,
+    )
+    limits = _padded_limits(X)
+    figure = _new_figure((9.6, 3.9), dpi)
+    return _animate(
+        figure,
+        lambda fig, i: _draw_model_selection(fig, X, selection, grid, limits, ks[i],
+                                             covariance_type),
+        len(ks), name, interval, "once",
+        alt=f"Animation of the {covariance_type}-covariance fits for K = {ks[0]} to {ks[-1]}: "
+            "each frame shows one fitted mixture on the data and its place on the curve "
+            "of the criterion against K.",
+    )
+
+
+# ---------------------------------------------------------------------------
+# Chapter 7: EM and its hard and stochastic variants, side by side
+# ---------------------------------------------------------------------------
+
+
+EMVariantsArtists = namedtuple("EMVariantsArtists", ["mixtures", "traces", "current"])
+
+
+def _check_variant_runs(runs, covariance_type):
+    """Validated snapshots of every run: dict name -> (snapshots, covariance_type)."""
+    if not isinstance(runs, Mapping) or not runs:
+        raise ValueError(
+            "runs must be a non-empty dict of name -> recorded history (e.g. "
+            "{'EM': run_em(..., record_history=True)['history'], ...})."
+        )
+    if len(runs) > 4:
+        raise ValueError(f"At most 4 runs can be shown side by side, got {len(runs)}.")
+    checked = {}
+    for name, run in runs.items():
+        history = run.get("history") if isinstance(run, Mapping) else run
+        if history is None:
+            raise ValueError(
+                f"runs[{name!r}] has no history: run it with record_history=True."
+            )
+        snapshots, _ = _check_history(history, covariance_type)
+        checked[str(name)] = snapshots
+    sizes = {snapshots[0]["means"].shape[0] for snapshots in checked.values()}
+    if len(sizes) != 1:
+        raise ValueError("Every run must have the same number of components.")
+    return checked
+
+
+def _variant_frames(X, runs, covariance_type):
+    return {name: _em_frames(X, snapshots, covariance_type) for name, snapshots in runs.items()}
+
+
+def _draw_em_variants_step(figure, X, runs, frames, t, limits):
+    names = list(runs)
+    if len(names) == 1:
+        axes = figure.subplot_mosaic([[names[0], "trace"]], width_ratios=[1, 1.25])
+    else:
+        axes = figure.subplot_mosaic([names, ["trace"] * len(names)], height_ratios=[1.25, 1])
+    mixtures = []
+    for name in names:
+        snapshots, run_frames = runs[name], frames[name]
+        shown = min(t, len(snapshots) - 1)
+        snapshot = snapshots[shown]
+        responsibilities, value = run_frames[shown]
+        ax = axes[name]
+        mixtures.append(plot_mixture(X, snapshot["weights"], snapshot["means"], snapshot["full"],
+                                     "full", ax=ax, responsibilities=responsibilities))
+        ax.set_xlim(*limits[0])
+        ax.set_ylim(*limits[1])
+        stopped = " (stopped)" if t > len(snapshots) - 1 else ""
+        ax.set_title(f"{name}, t = {shown}{stopped}\nln p(X | θ) = {value:.2f}", fontsize=9)
+    trace_ax = axes["trace"]
+    traces = {name: np.array([v for _, v in frames[name]]) for name in names}
+    lines = plot_traces(traces, ax=trace_ax, xlabel="iteration t", markers=False)
+    every = np.concatenate([values[1:] if values.size > 1 else values
+                            for values in traces.values()])
+    span = max(float(every.max() - every.min()), 1e-9)
+    trace_ax.set_ylim(every.min() - 0.05 * span, every.max() + 0.05 * span)
+    current = trace_ax.axvline(t, color="black", linewidth=1.0)
+    return EMVariantsArtists(mixtures, lines, current)
+
+
+
+def _variants_figsize(n_runs):
+    return (7.6, 3.3) if n_runs == 1 else (3.1 * n_runs, 5.6)
+
+
+def _variants_limits(X, runs):
+    return _padded_limits(np.vstack([X] + [s["means"] for snapshots in runs.values()
+                                           for s in snapshots]))
+
+
+def em_variants_stepper(X, runs, covariance_type="full"):
+    """Step through EM and its hard and stochastic variants side by side, with a slider.
+
+    Iteration ``t`` shows, for every run, theta_t (or its last state if it
+    stopped earlier) as in :func:`em_stepper`: points coloured by their
+    responsibilities, the component ellipses and ``ln p(X | theta_t)``; below,
+    the log-likelihood traces of all runs with a line at ``t``.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, 2)
+    runs : dict of str to history or result dict
+        Up to four runs, each a recorded history (list of dicts with keys
+        ``'weights'``, ``'means'``, ``'covariances'``, ``'log_likelihood'``)
+        or a result dict holding one under ``'history'``, e.g. from
+        :func:`gmm_lib.mixture.run_em`, :func:`gmm_lib.em_variants.run_hard_em`
+        and :func:`gmm_lib.em_variants.run_stochastic_em` with
+        ``record_history=True``.
+    covariance_type : {'full', 'tied', 'diag', 'spherical'}, default='full'
+        Layout of the covariances of every history.
+
+    Returns
+    -------
+    explorer : FigureExplorer
+        Control ``iteration`` in ``[0, T]`` (T the longest run), linked to a
+        Play widget (:attr:`FigureExplorer.play`).
+    """
+    X = _check_points_2d(X)
+    checked = _check_variant_runs(runs, covariance_type)
+    frames = _variant_frames(X, checked, covariance_type)
+    limits = _variants_limits(X, checked)
+    last = max(len(snapshots) for snapshots in checked.values()) - 1
+    slider = _slider(0, 0, last, 1, "iteration", integer=True)
+    play = widgets.Play(value=0, min=0, max=last, step=1, interval=600, description="play")
+    widgets.jslink((play, "value"), (slider, "value"))
+
+    def draw(figure, iteration):
+        return _draw_em_variants_step(figure, X, checked, frames, iteration, limits)
+
+    explorer = FigureExplorer("em_variants_stepper", {"iteration": slider}, draw,
+                              figsize=_variants_figsize(len(checked)),
+                              header=[widgets.HBox([play, slider])])
+    explorer.play = play
+    return explorer
+
+
+def animate_em_variants(X, runs, covariance_type="full", max_frames=24, interval=600,
+                        dpi=ANIMATION_DPI, name=None):
+    """EM and its variants side by side as an offline animation, as in :func:`em_variants_stepper`.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, 2)
+    runs : dict of str to history or result dict
+        As for :func:`em_variants_stepper`.
+    covariance_type : {'full', 'tied', 'diag', 'spherical'}, default='full'
+    max_frames : int, default=24
+        If the longest run is longer, the first ``max_frames // 2``
+        iterations and an even spread of the rest (always the last) are shown.
+    interval : int, default=600
+        Milliseconds between frames when playing.
+    dpi : int, default=ANIMATION_DPI
+    name : str, optional
+        The player's element id; by default ``variants_`` plus a hash of the inputs.
+
+    Returns
+    -------
+    animation : JSAnimation
+    """
+    X = _check_points_2d(X)
+    checked = _check_variant_runs(runs, covariance_type)
+    max_frames = check_positive_int(max_frames, "max_frames", minimum=2)
+    default_name = "variants_" + _digest(
+        "variants", covariance_type, X, *list(checked),
+        *[s["means"] for snapshots in checked.values() for s in snapshots], [max_frames],
+    )
+    name, interval, dpi = _check_animation_options(name, default_name, interval, dpi)
+    frames = _variant_frames(X, checked, covariance_type)
+    limits = _variants_limits(X, checked)
+    n_snapshots = max(len(snapshots) for snapshots in checked.values())
+    shown = _frame_indices(n_snapshots, max_frames)
+    figure = _new_figure(_variants_figsize(len(checked)), dpi)
+    names = ", ".join(checked)
+    return _animate(
+        figure,
+        lambda fig, i: _draw_em_variants_step(fig, X, checked, frames, shown[i], limits),
+        len(shown), name, interval, "once",
+        alt=f"Animation of {names} run side by side from the same start: each frame is one "
+            "iteration, with every run's component ellipses and the points coloured by "
+            "their responsibilities above, and the log-likelihood traces of all runs below.",
+    )
+
+
+# ---------------------------------------------------------------------------
+# Applications (chapter 8): colour quantisation and anomaly thresholds
+# ---------------------------------------------------------------------------
+
+QuantizationArtists = namedtuple("QuantizationArtists", ["kmeans", "mixture", "uncertainty"])
+AnomalyThresholdArtists = namedtuple(
+    "AnomalyThresholdArtists", ["detections", "level", "histograms", "threshold"]
+)
+
+
+def _check_colour_image(image):
+    """A small colour image as float pixels in [0, 1] and its shape."""
+    image = np.asarray(image)
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(
+            f"image must be an RGB image of shape (H, W, 3), got shape {image.shape}."
+        )
+    pixels = image_to_pixels(image)
+    if pixels.shape[0] > 200_000:
+        raise ValueError(
+            f"image has {pixels.shape[0]} pixels; shrink it first (e.g. "
+            f"gmm_lib.quantization.downsample_image) so that every redraw stays fast."
+        )
+    return pixels, image.shape[:2] + (3,)
+
+
+class _QuantizationFits:
+    """k-means and mixture fits of the pixels, one per K, computed on first use."""
+
+    def __init__(self, pixels, random_state):
+        self.pixels = pixels
+        self.seed = random_state
+        self.cache = {}
+
+    def __call__(self, n_colors):
+        if n_colors not in self.cache:
+            kmeans = KMeans(n_clusters=n_colors, random_state=self.seed).fit(self.pixels)
+            mixture = GaussianMixture(n_components=n_colors, random_state=self.seed).fit(
+                self.pixels)
+            self.cache[n_colors] = (kmeans, mixture, mixture.predict_proba(self.pixels))
+        return self.cache[n_colors]
+
+
+def _draw_quantization(figure, pixels, shape, fits, n_colors):
+    kmeans, mixture, responsibilities = fits(n_colors)
+    axes = figure.subplots(1, 3)
+    kmeans_pixels = quantize(pixels, kmeans.cluster_centers_, kmeans.labels_)
+    mixture_pixels = quantize(pixels, mixture.means_, np.argmax(responsibilities, axis=1))
+    drawn = []
+    for ax, quantized, method in zip(axes, (kmeans_pixels, mixture_pixels),
+                                     ("k-means", "GMM, hard labels")):
+        drawn.append(plot_image(pixels_to_image(quantized, shape), ax=ax))
+        ax.set_title(f"{method}, K = {n_colors}\nerror J/N = "
+                     f"{quantization_error(pixels, quantized):.4f}", fontsize=9)
+    uncertainty = plot_image_map(uncertainty_map(responsibilities, shape), ax=axes[2],
+                                 cmap="magma", vmin=0.0, vmax=max(np.log(n_colors), 1e-9),
+                                 label="entropy (nats)")
+    unsure = float(np.mean(1.0 - responsibilities.max(axis=1) > 0.1))
+    axes[2].set_title(f"GMM uncertainty\n{100 * unsure:.1f}% of pixels with max γ < 0.9",
+                      fontsize=9)
+    return QuantizationArtists(drawn[0], drawn[1], uncertainty)
+
+
+def quantization_explorer(image, max_colors=12, random_state=0):
+    """A slider for the number of colours K: k-means and GMM quantisation side by side.
+
+    For the chosen K the picture shows the image quantised with the k-means
+    palette (:class:`gmm_lib.KMeans`), quantised with the mixture means and
+    hard labels (:class:`gmm_lib.GaussianMixture`), and the mixture's
+    uncertainty map (entropy of the responsibilities,
+    :func:`gmm_lib.quantization.uncertainty_map`); titles give the mean
+    squared colour error per pixel.  Each K is fitted once, the first time
+    the slider reaches it.
+
+    Parameters
+    ----------
+    image : array-like of shape (H, W, 3)
+        A small image (at most 200 000 pixels; downsample a photograph
+        first), uint8 or floats in [0, 1].
+    max_colors : int, default=12
+        The slider's range is 1 to ``max_colors`` (at most the number of pixels).
+    random_state : int, default=0
+        Seed of every fit.
+
+    Returns
+    -------
+    explorer : FigureExplorer
+        Control ``n_colors`` (initially 4, or ``max_colors`` if smaller).
+    """
+    pixels, shape = _check_colour_image(image)
+    max_colors = check_n_components(max_colors, pixels.shape[0], name="max_colors")
+    fits = _QuantizationFits(pixels, _check_seed(random_state))
+    controls = {
+        "n_colors": _slider(min(4, max_colors), 1, max_colors, 1, "number of colours K",
+                            integer=True, continuous_update=False),
+    }
+
+    def draw(figure, n_colors):
+        return _draw_quantization(figure, pixels, shape, fits, n_colors)
+
+    explorer = FigureExplorer("quantization_explorer", controls, draw, figsize=(10.0, 4.2))
+    explorer.fits = fits
+    return explorer
+
+
+def animate_quantization(image, n_colors=(2, 3, 4, 6, 8, 12), random_state=0, interval=1200,
+                         dpi=ANIMATION_DPI, name=None):
+    """The picture of :func:`quantization_explorer` for several K, offline.
+
+    Parameters
+    ----------
+    image : array-like of shape (H, W, 3)
+    n_colors : sequence of int, default=(2, 3, 4, 6, 8, 12)
+        One frame per value.
+    random_state : int, default=0
+    interval : int, default=1200
+        Milliseconds between frames when playing.
+    dpi : int, default=ANIMATION_DPI
+    name : str, optional
+        The player's element id; by default ``quantization_`` plus a hash of
+        the inputs.
+
+    Returns
+    -------
+    animation : JSAnimation
+    """
+    pixels, shape = _check_colour_image(image)
+    values = [check_n_components(k, pixels.shape[0], name="n_colors") for k in n_colors]
+    if not values:
+        raise ValueError("n_colors must hold at least one number of colours.")
+    seed = _check_seed(random_state)
+    name, interval, dpi = _check_animation_options(
+        name, "quantization_" + _digest("quantization", pixels, values, [seed]), interval, dpi
+    )
+    fits = _QuantizationFits(pixels, seed)
+    figure = _new_figure((10.0, 4.2), dpi)
+    return _animate(
+        figure, lambda fig, i: _draw_quantization(fig, pixels, shape, fits, values[i]),
+        len(values), name, interval, "once",
+        alt="Animation of colour quantisation as the number of colours K grows: in each "
+            "frame the image quantised by k-means, the image quantised by a Gaussian "
+            "mixture, and the mixture's map of uncertain pixels.",
+    )
+
+
+def _check_density_model(model):
+    needed = ("weights_", "means_", "covariances_", "covariance_type", "score_samples")
+    missing = [attribute for attribute in needed if not hasattr(model, attribute)]
+    if missing:
+        raise ValueError(
+            f"model must be a fitted GaussianMixture (missing {', '.join(missing)}); "
+            f"call fit first."
+        )
+    if np.asarray(model.means_).shape[1] != 2:
+        raise ValueError("the anomaly-threshold pictures need a mixture of 2-D data.")
+    return model
+
+
+def _anomaly_setup(model, X_calibration, X_test, is_anomaly):
+    model = _check_density_model(model)
+    X_calibration = _check_points_2d(X_calibration, name="X_calibration")
+    X_test = _check_points_2d(X_test, name="X_test")
+    truth = np.asarray(is_anomaly)
+    calibration_scores = model.score_samples(X_calibration)
+    test_scores = model.score_samples(X_test)
+    detection_table(test_scores, truth, [0.0])  # validates is_anomaly (both kinds present)
+    truth = truth.astype(bool)
+    limits = _padded_limits(np.vstack([X_calibration, X_test]), margin=0.05)
+    return model, X_test, truth, calibration_scores, test_scores, limits
+
+
+def _draw_anomaly_threshold(figure, model, X_test, truth, calibration_scores, test_scores,
+                            limits, rate, clip):
+    threshold = threshold_from_scores(calibration_scores, rate)
+    flagged = flag_anomalies(test_scores, threshold)
+    table = detection_table(test_scores, truth, [threshold])
+    left, right = figure.subplots(1, 2, width_ratios=[1.1, 1])
+    left.set_xlim(*limits[0])
+    left.set_ylim(*limits[1])
+    detections = plot_detections(X_test, truth, flagged, ax=left)
+    level = None
+    if np.isfinite(threshold):
+        level = plot_log_density_level(model.weights_, model.means_, model.covariances_,
+                                       model.covariance_type, threshold, ax=left)
+    left.set_title(f"target false-positive rate α = {rate:.2f}\nthreshold τ = {threshold:.2f}",
+                   fontsize=9)
+    histograms = plot_score_histograms(
+        {"normal (test)": test_scores[~truth], "anomalies (test)": test_scores[truth]},
+        {"τ": threshold}, ax=right, clip=clip,
+    )
+    precision = table.precision[0]
+    right.set_title(
+        f"recall {table.recall[0]:.2f}, false-positive rate {table.false_positive_rate[0]:.2f}"
+        f", precision {'undefined' if np.isnan(precision) else f'{precision:.2f}'}",
+        fontsize=9,
+    )
+    return AnomalyThresholdArtists(detections, level, histograms,
+                                   histograms.thresholds[0] if histograms.thresholds else None)
+
+
+def _score_clip(calibration_scores, test_scores):
+    """Show the normal scores' range and as much again below it; pile the rest at the ends."""
+    low, high = float(calibration_scores.min()), float(calibration_scores.max())
+    spread = max(high - low, 1e-6)
+    return (low - spread, max(high, float(test_scores.max())) + 0.05 * spread)
+
+
+def anomaly_threshold_explorer(model, X_calibration, X_test, is_anomaly):
+    """A slider for the target false-positive rate of a density-based anomaly detector.
+
+    The threshold is :func:`gmm_lib.anomaly.threshold_from_scores` of the
+    model's log-densities on ``X_calibration`` (normal points the model was
+    not fitted on).  Left: the test points by outcome
+    (:func:`gmm_lib.plotting.plot_detections`) and the curve
+    ``ln p(x) = tau``; right: the test scores of both kinds with ``tau``,
+    and the recall, false-positive rate and precision in the title.
+
+    Parameters
+    ----------
+    model : fitted GaussianMixture on 2-D data
+    X_calibration : array-like of shape (m, 2)
+        Held-out normal points.
+    X_test : array-like of shape (N, 2)
+    is_anomaly : array-like of bool, shape (N,)
+
+    Returns
+    -------
+    explorer : FigureExplorer
+        Control ``rate`` in [0.01, 0.3] (initially 0.05).
+    """
+    model, X_test, truth, calibration_scores, test_scores, limits = _anomaly_setup(
+        model, X_calibration, X_test, is_anomaly)
+    clip = _score_clip(calibration_scores, test_scores)
+    controls = {"rate": _slider(0.05, 0.01, 0.3, 0.01, "target false-positive rate α",
+                                continuous_update=False)}
+
+    def draw(figure, rate):
+        return _draw_anomaly_threshold(figure, model, X_test, truth, calibration_scores,
+                                       test_scores, limits, rate, clip)
+
+    return FigureExplorer("anomaly_threshold_explorer", controls, draw, figsize=(10.0, 4.2))
+
+
+def animate_anomaly_threshold(model, X_calibration, X_test, is_anomaly,
+                              rates=(0.02, 0.05, 0.1, 0.2, 0.3), interval=1200,
+                              dpi=ANIMATION_DPI, name=None):
+    """The picture of :func:`anomaly_threshold_explorer` for several target rates, offline.
+
+    Parameters
+    ----------
+    model, X_calibration, X_test, is_anomaly
+        As in :func:`anomaly_threshold_explorer`.
+    rates : sequence of float in (0, 1), default=(0.02, 0.05, 0.1, 0.2, 0.3)
+        One frame per target false-positive rate.
+    interval : int, default=1200
+    dpi : int, default=ANIMATION_DPI
+    name : str, optional
+        By default ``anomaly_`` plus a hash of the inputs.
+
+    Returns
+    -------
+    animation : JSAnimation
+    """
+    model, X_test, truth, calibration_scores, test_scores, limits = _anomaly_setup(
+        model, X_calibration, X_test, is_anomaly)
+    rates = check_array(rates, name="rates", ndim=1)
+    if rates.size == 0 or rates.min() <= 0.0 or rates.max() >= 1.0:
+        raise ValueError("rates must be a non-empty sequence of numbers strictly between 0 and 1.")
+    clip = _score_clip(calibration_scores, test_scores)
+    name, interval, dpi = _check_animation_options(
+        name, "anomaly_" + _digest("anomaly", calibration_scores, test_scores, rates),
+        interval, dpi,
+    )
+    figure = _new_figure((10.0, 4.2), dpi)
+    return _animate(
+        figure,
+        lambda fig, i: _draw_anomaly_threshold(fig, model, X_test, truth, calibration_scores,
+                                               test_scores, limits, float(rates[i]), clip),
+        rates.size, name, interval, "once",
+        alt="Animation of an anomaly detector as its target false-positive rate grows: "
+            "in each frame the test points marked as caught, missed or falsely flagged "
+            "around the threshold curve of the density, and the histograms of the scores "
+            "with the threshold.",
+    )

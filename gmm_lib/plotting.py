@@ -77,6 +77,24 @@ __all__ = [
     "plot_pinned_mixture_1d",
     "plot_restart_log_likelihoods",
     "plot_smallest_variance_history",
+    # chapter 8: applications
+    "plot_class_regions",
+    "plot_detections",
+    "plot_ecdf",
+    "plot_image",
+    "plot_image_map",
+    "plot_log_density_level",
+    "plot_marginal_histograms",
+    "plot_palette",
+    "plot_point_sets",
+    "plot_precision_recall_curve",
+    "plot_roc_curve",
+    "plot_score_histograms",
+    # chapter 6: model selection
+    "plot_criterion_grid",
+    "plot_mixture_panels",    # chapter 7: beyond plain EM
+    "plot_strip_comparison",
+    "plot_traces",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette, ordered for contrast on white.
@@ -2405,3 +2423,996 @@ def plot_restart_log_likelihoods(log_likelihoods, ax=None, tolerance=1e-2, degen
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(frameon=False, fontsize=9)
     return histograms
+
+
+# ---------------------------------------------------------------------------
+# Model selection (chapter 6)
+# ---------------------------------------------------------------------------
+
+CriterionArtists = namedtuple("CriterionArtists", ["lines", "degenerate", "best"])
+CriterionArtists.__doc__ = """\
+Artists drawn by :func:`plot_criterion_grid`.
+
+Attributes
+----------
+lines : list of Line2D (or ErrorbarContainer when ``errors`` are given)
+    One per column of ``values``, through its non-degenerate entries.
+degenerate : PathCollection or None
+    The crosses marking degenerate entries (None if there are none).
+best : Line2D or None
+    The ring around the ``best`` entry.
+"""
+
+MixturePanels = namedtuple("MixturePanels", ["figure", "axes", "mixtures"])
+MixturePanels.__doc__ = """\
+What :func:`plot_mixture_panels` draws.
+
+Attributes
+----------
+figure : matplotlib Figure
+axes : ndarray of Axes, shape (n_panels,)
+    The panels in the order of ``mixtures`` (unused grid cells are hidden).
+mixtures : list of MixtureArtists or None
+    What :func:`plot_mixture` drew in each panel (None for a failed fit).
+"""
+
+
+def plot_criterion_grid(n_components, values, labels, ax=None, ylabel="BIC (lower is better)",
+                        degenerate=None, best=None, errors=None, ylim=None):
+    """Plot a model-selection criterion against K, one line per column.
+
+    Typically the columns are covariance types and ``values`` is
+    :meth:`gmm_lib.selection.ModelSelection.table`.
+
+    Parameters
+    ----------
+    n_components : array-like of int, shape (M,)
+        The values of K, strictly increasing.
+    values : array-like of shape (M, C) or (M,)
+        The criterion; NaN for a failed fit (left out).
+    labels : sequence of str, length C
+        Legend label of each column.
+    ax : matplotlib Axes, optional
+    ylabel : str, default="BIC (lower is better)"
+    degenerate : array-like of bool, shape (M, C), optional
+        Entries to mark with a black cross and leave out of the lines (e.g. :meth:`~gmm_lib.selection.ModelSelection.mask`).
+    best : pair (K, label), optional
+        The chosen model, ringed in black.
+    errors : array-like of shape (M, C), optional
+        Half-lengths of error bars (e.g. standard errors of a cross-validated
+        score).
+    ylim : pair of float, optional
+        Vertical range, to zoom on the competitive candidates when some are
+        far worse.
+
+    Returns
+    -------
+    artists : CriterionArtists
+    """
+    ks = check_array(n_components, name="n_components", ndim=1)
+    if np.any(ks != np.round(ks)) or ks.min() < 1 or np.any(np.diff(ks) <= 0):
+        raise ValueError("n_components must hold strictly increasing positive integers (K).")
+    values = np.array(values, dtype=np.float64)
+    if values.ndim == 1:
+        values = values[:, np.newaxis]
+    if values.ndim != 2 or values.shape[0] != ks.shape[0]:
+        raise ValueError(
+            f"values must have one row per value of K ({ks.shape[0]}), but has shape "
+            f"{values.shape}."
+        )
+    if np.isinf(values).any():
+        raise ValueError("values must be finite numbers (use NaN for a failed fit).")
+    labels = [str(label) for label in labels]
+    if len(labels) != values.shape[1]:
+        raise ValueError(
+            f"labels must name each of the {values.shape[1]} column(s) of values, got "
+            f"{len(labels)} label(s)."
+        )
+    flags = np.zeros(values.shape, dtype=bool)
+    if degenerate is not None:
+        flags = np.asarray(degenerate, dtype=bool)
+        if flags.shape != values.shape:
+            raise ValueError(
+                f"degenerate must have the shape of values {values.shape}, got {flags.shape}."
+            )
+    if errors is not None:
+        errors = check_array(errors, name="errors", ndim=(1, 2))
+        if errors.size != values.size or np.any(errors < 0):
+            raise ValueError(
+                f"errors must be non-negative half-lengths, one per entry of values "
+                f"{values.shape}; got shape {errors.shape}."
+            )
+        errors = errors.reshape(values.shape)
+    ax = _get_ax(ax)
+    colors = _palette_rgba(values.shape[1])
+    markers = ("o", "s", "^", "D", "v", "P", "*", "X")
+    lines = []
+    for c, label in enumerate(labels):
+        healthy = np.where(flags[:, c], np.nan, values[:, c])
+        style = dict(color=colors[c], marker=markers[c % len(markers)], markersize=5,
+                     linewidth=1.5, label=label)
+        if errors is None:
+            (line,) = ax.plot(ks, healthy, **style)
+        else:
+            line = ax.errorbar(ks, healthy, yerr=errors[:, c], capsize=3, **style)
+        lines.append(line)
+    crosses = None
+    if flags.any():
+        rows, cols = np.nonzero(flags & np.isfinite(values))
+        crosses = ax.scatter(ks[rows], values[rows, cols], marker="x", s=60,
+                             color="black", linewidths=2.0, zorder=4,
+                             label="degenerate fit")
+    ring = None
+    if best is not None:
+        best_k, best_label = best
+        if best_label not in labels or best_k not in ks:
+            raise ValueError(f"best={best!r} is not one of the plotted (K, label) pairs.")
+        i, c = int(np.flatnonzero(ks == best_k)[0]), labels.index(best_label)
+        (ring,) = ax.plot([best_k], [values[i, c]], linestyle="none", marker="o",
+                          markersize=14, markerfacecolor="none", markeredgecolor="black",
+                          markeredgewidth=2.0, label=f"chosen: K = {best_k}, {best_label}")
+    ax.set_xlabel("number of components K")
+    ax.set_ylabel(ylabel)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if ylim is not None:
+        ax.set_ylim(*_check_limits(ylim, "ylim"))
+    ax.legend(frameon=False, fontsize=8)
+    return CriterionArtists(lines, crosses, ring)
+
+
+def _mixture_parameters(mixture):
+    """(weights, means, covariances, covariance_type) of a fitted model or a 4-tuple."""
+    if hasattr(mixture, "weights_"):
+        return (mixture.weights_, mixture.means_, mixture.covariances_,
+                mixture.covariance_type)
+    if isinstance(mixture, tuple) and len(mixture) == 4:
+        return mixture
+    raise ValueError(
+        "Each mixture must be a fitted GaussianMixture (with weights_, means_, "
+        "covariances_) or a tuple (weights, means, covariances, covariance_type)."
+    )
+
+
+def plot_mixture_panels(X, mixtures, titles=None, ncols=4, panel_size=(3.0, 2.7)):
+    """Small multiples: the same data with a different fitted mixture in each panel.
+
+    Each panel is :func:`plot_mixture` with the points coloured by their
+    responsibilities under that panel's mixture; all panels share their axes
+    so the fits can be compared at a glance.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, 2)
+    mixtures : sequence
+        Fitted :class:`~gmm_lib.mixture.GaussianMixture` objects, or tuples
+        ``(weights, means, covariances, covariance_type)``; None draws an
+        empty panel marked "fit failed".
+    titles : sequence of str, optional
+        One per panel.
+    ncols : int, default=4
+        Panels per row.
+    panel_size : pair of float, default=(3.0, 2.7)
+        Width and height of one panel in inches.
+
+    Returns
+    -------
+    panels : MixturePanels
+        ``(figure, axes, mixtures)``.
+    """
+    from .mixture import e_step  # plotting depends on the numerics, not the reverse
+
+    X = _check_points_2d(X)
+    mixtures = list(mixtures)
+    if not mixtures:
+        raise ValueError("mixtures is empty: give at least one fitted mixture.")
+    if titles is not None:
+        titles = [str(title) for title in titles]
+        if len(titles) != len(mixtures):
+            raise ValueError(
+                f"titles must have one entry per mixture ({len(mixtures)}), got {len(titles)}."
+            )
+    ncols = min(check_positive_int(ncols, "ncols"), len(mixtures))
+    nrows = -(-len(mixtures) // ncols)
+    width, height = (float(v) for v in panel_size)
+    figure, grid = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows),
+                                sharex=True, sharey=True, squeeze=False,
+                                layout="constrained")
+    axes = grid.ravel()
+    drawn = []
+    for index, mixture in enumerate(mixtures):
+        ax = axes[index]
+        if mixture is None:
+            ax.scatter(X[:, 0], X[:, 1], s=10, color=NEUTRAL_COLOR, alpha=0.5, linewidths=0)
+            ax.text(0.5, 0.5, "fit failed", transform=ax.transAxes, ha="center",
+                    color=WARNING_COLOR)
+            drawn.append(None)
+        else:
+            weights, means, covariances, covariance_type = _mixture_parameters(mixture)
+            responsibilities, _ = e_step(X, weights, means, covariances, covariance_type)
+            drawn.append(plot_mixture(X, weights, means, covariances, covariance_type, ax=ax,
+                                      responsibilities=responsibilities))
+        if titles is not None:
+            ax.set_title(titles[index], fontsize=9)
+    for ax in axes[len(mixtures):]:
+        ax.set_visible(False)
+    return MixturePanels(figure, axes[: len(mixtures)], drawn)
+
+
+# ---------------------------------------------------------------------------
+# Applications (chapter 8): images, anomaly detection, generation, classification
+# ---------------------------------------------------------------------------
+
+ScoreHistogramArtists = namedtuple("ScoreHistogramArtists", ["histograms", "thresholds"])
+ScoreHistogramArtists.__doc__ = """\
+Artists drawn by :func:`plot_score_histograms`.
+
+Attributes
+----------
+histograms : list of list of Patch
+    One histogram per group, in the order given.
+thresholds : list of Line2D
+    One vertical line per threshold.
+"""
+
+DetectionArtists = namedtuple(
+    "DetectionArtists", ["true_negatives", "false_positives", "false_negatives", "true_positives"]
+)
+DetectionArtists.__doc__ = """\
+Artists drawn by :func:`plot_detections`, one scatter per outcome (None if empty).
+
+Attributes
+----------
+true_negatives : PathCollection or None
+    Normal points left alone (small grey dots).
+false_positives : PathCollection or None
+    Normal points flagged (orange squares).
+false_negatives : PathCollection or None
+    Anomalies missed (open vermillion triangles).
+true_positives : PathCollection or None
+    Anomalies flagged (filled vermillion triangles).
+"""
+
+ClassRegionArtists = namedtuple("ClassRegionArtists", ["regions", "boundary", "scatter"])
+ClassRegionArtists.__doc__ = """\
+Artists drawn by :func:`plot_class_regions`.
+
+Attributes
+----------
+regions : AxesImage
+    The plane painted in pale class colours by predicted class.
+boundary : QuadContourSet or None
+    Lines where the predicted class changes (None if one class fills the window).
+scatter : list of PathCollection
+    One scatter per class of ``y`` (empty if no data were given).
+"""
+
+
+def _check_image_array(image, name="image"):
+    raw = np.asarray(image)
+    if raw.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be an array of numbers, got dtype {raw.dtype}.")
+    arr = check_array(raw, name=name, ndim=(2, 3))
+    if arr.ndim == 3 and arr.shape[2] not in (3, 4):
+        raise ValueError(
+            f"{name} must be (H, W) or an RGB(A) image (H, W, 3 or 4), got shape {arr.shape}."
+        )
+    if raw.dtype.kind == "f" and arr.ndim == 3 and (arr.min() < 0.0 or arr.max() > 1.0):
+        raise ValueError(
+            f"a float colour {name} must lie in [0, 1], but its range is "
+            f"[{arr.min():.4g}, {arr.max():.4g}]."
+        )
+    return raw if raw.dtype.kind in "iu" else arr
+
+
+def plot_image(image, ax=None, title=None):
+    """Show an RGB image without axes ticks (pixels square, no smoothing).
+
+    Parameters
+    ----------
+    image : array-like of shape (H, W, 3)
+        uint8 values or floats in [0, 1] (e.g. from
+        :func:`gmm_lib.quantization.pixels_to_image`).
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    image : matplotlib.image.AxesImage
+    """
+    image = _check_image_array(image)
+    if image.ndim != 3:
+        raise ValueError(f"image must be a colour image (H, W, 3), got shape {image.shape}; "
+                         f"use plot_image_map for a single-channel map.")
+    ax = _get_ax(ax)
+    artist = ax.imshow(image, interpolation="nearest")
+    ax.set_axis_off()
+    if title is not None:
+        ax.set_title(title)
+    return artist
+
+
+def plot_palette(colors, ax=None, fractions=None):
+    """Draw a palette as a strip of colour swatches.
+
+    Parameters
+    ----------
+    colors : array-like of shape (K, 3)
+        RGB colours in [0, 1] (k-means centres or mixture means of pixels;
+        values slightly outside are clipped).
+    ax : matplotlib Axes, optional
+    fractions : array-like of shape (K,), optional
+        Share of the pixels using each colour; swatch widths are then
+        proportional to it and the swatches are labelled with percentages.
+
+    Returns
+    -------
+    swatches : matplotlib.container.BarContainer
+    """
+    colors = check_array(colors, name="colors", ndim=2)
+    if colors.shape[1] != 3:
+        raise ValueError(f"colors must have shape (K, 3) (RGB rows), got {colors.shape}.")
+    n_colors = colors.shape[0]
+    if fractions is None:
+        widths = np.full(n_colors, 1.0 / n_colors)
+    else:
+        widths = check_array(fractions, name="fractions", ndim=1)
+        if widths.shape != (n_colors,) or widths.min() < 0.0 or widths.sum() <= 0.0:
+            raise ValueError(
+                f"fractions must be {n_colors} non-negative numbers, one per colour, "
+                f"with a positive sum."
+            )
+        widths = widths / widths.sum()
+    lefts = np.concatenate([[0.0], np.cumsum(widths)[:-1]])
+    ax = _get_ax(ax)
+    swatches = ax.barh(0.0, widths, left=lefts, height=1.0, color=np.clip(colors, 0.0, 1.0),
+                       edgecolor="white", linewidth=1.0)
+    if fractions is not None:
+        for left, width, color in zip(lefts, widths, np.clip(colors, 0.0, 1.0)):
+            if width >= 0.04:
+                luminance = 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2]
+                ax.text(left + width / 2, 0.0, f"{100 * width:.0f}%", ha="center",
+                        va="center", fontsize=8, color="black" if luminance > 0.5 else "white")
+    ax.set_xlim(0.0, 1.0)
+    ax.set_ylim(-0.5, 0.5)
+    ax.set_axis_off()
+    return swatches
+
+
+def plot_image_map(values, ax=None, cmap="viridis", vmin=None, vmax=None, colorbar=True,
+                   label=None):
+    """Show a per-pixel quantity (a responsibility or uncertainty map) as an image.
+
+    Parameters
+    ----------
+    values : array-like of shape (H, W)
+    ax : matplotlib Axes, optional
+    cmap : str or Colormap, default='viridis'
+        A sequential, colour-blind-safe map by default.
+    vmin, vmax : float, optional
+        Colour scale limits (e.g. 0 and 1 for responsibilities).
+    colorbar : bool, default=True
+    label : str, optional
+        The colour bar's label.
+
+    Returns
+    -------
+    image : matplotlib.image.AxesImage
+    """
+    values = check_array(values, name="values", ndim=2)
+    ax = _get_ax(ax)
+    artist = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    ax.set_axis_off()
+    if colorbar:
+        # An inset colour bar leaves the axes' own position alone (works with any layout).
+        bar = ax.figure.colorbar(artist, cax=ax.inset_axes([1.03, 0.0, 0.045, 1.0]))
+        if label is not None:
+            bar.set_label(label)
+    return artist
+
+
+def _check_score_groups(groups, name="scores"):
+    if not isinstance(groups, dict) or not groups:
+        raise ValueError(f"{name} must be a non-empty dict mapping a label to an array.")
+    return {str(label): check_array(values, name=f"{name}[{label!r}]", ndim=1)
+            for label, values in groups.items()}
+
+
+def plot_score_histograms(scores, thresholds=None, ax=None, bins=30, clip=None):
+    """Histograms of anomaly scores (log-densities) of several groups, with thresholds.
+
+    Parameters
+    ----------
+    scores : dict of str to array-like of shape (n_i,)
+        E.g. ``{"benign (test)": s_normal, "malignant": s_anomalous}``; the
+        histograms are density-normalised so that groups of different sizes
+        compare.
+    thresholds : dict of str to float, optional
+        Vertical lines, e.g. ``{"α = 5%": tau}``.  Points left of a line are
+        flagged.
+    ax : matplotlib Axes, optional
+    bins : int, default=30
+        Number of bins spanning all the scores.
+    clip : pair of float, optional
+        ``(low, high)``: scores outside are drawn in the first or last bin,
+        so that a few extreme scores do not squash the rest (the x label
+        says so).
+
+    Returns
+    -------
+    artists : ScoreHistogramArtists
+    """
+    groups = _check_score_groups(scores)
+    bins = check_positive_int(bins, "bins")
+    if clip is not None:
+        clip_low, clip_high = _check_limits(clip, "clip")
+        groups = {label: np.clip(values, clip_low, clip_high) for label, values in groups.items()}
+    lines_spec = {} if thresholds is None else dict(thresholds)
+    every = np.concatenate(list(groups.values()))
+    low, high = float(every.min()), float(every.max())
+    if high - low <= 1e-12 * max(1.0, abs(high)):
+        low, high = low - 0.5, high + 0.5
+    edges = np.linspace(low, high, bins + 1)
+    ax = _get_ax(ax)
+    colors = [OKABE_ITO[0], OKABE_ITO[3], OKABE_ITO[2], OKABE_ITO[5]]
+    histograms = []
+    for i, (label, values) in enumerate(groups.items()):
+        _, _, patches = ax.hist(values, bins=edges, density=True, alpha=0.55,
+                                color=colors[i % len(colors)], edgecolor="white", label=label)
+        histograms.append(list(patches))
+    lines = []
+    styles = ["--", ":", "-.", (0, (5, 1))]
+    for i, (label, value) in enumerate(lines_spec.items()):
+        value = float(value)
+        if not np.isfinite(value):
+            continue
+        lines.append(ax.axvline(value, color="black", linestyle=styles[i % len(styles)],
+                                linewidth=1.3, label=str(label)))
+    xlabel = "score ln p(x)  (lower = more unusual)"
+    if clip is not None:
+        xlabel = f"score ln p(x), clipped to [{clip_low:.3g}, {clip_high:.3g}]"
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("density")
+    ax.legend(frameon=False, fontsize=8)
+    return ScoreHistogramArtists(histograms, lines)
+
+
+def _check_curve(x, y, x_name, y_name):
+    x = check_array(x, name=x_name, ndim=1)
+    y = check_array(np.nan_to_num(np.asarray(y, dtype=float), nan=-1.0), name=y_name, ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(f"{x_name} and {y_name} must have the same length, got "
+                         f"{x.shape[0]} and {y.shape[0]}.")
+    y = np.where(y < 0.0, np.nan, y)  # NaN (undefined) stays a gap in the curve
+    return x, y
+
+
+def _mark_points(ax, marks, mark_labels):
+    if marks is None:
+        return None
+    marks = np.asarray(marks, dtype=np.float64)
+    if marks.ndim != 2 or marks.shape[1] != 2:
+        raise ValueError(f"marks must have shape (M, 2) of (x, y) points, got {marks.shape}.")
+    if mark_labels is not None and len(mark_labels) != marks.shape[0]:
+        raise ValueError("mark_labels must have one label per mark.")
+    shown = np.isfinite(marks).all(axis=1)  # an undefined precision (NaN) is not drawn
+    artist = ax.scatter(marks[shown, 0], marks[shown, 1], s=45, color=WARNING_COLOR, zorder=3,
+                        edgecolors="black", linewidths=0.6)
+    if mark_labels is not None:
+        for (x, y), text in zip(marks[shown], np.asarray(mark_labels, dtype=object)[shown]):
+            ax.annotate(str(text), (x, y), xytext=(6, -10), textcoords="offset points",
+                        fontsize=8)
+    return artist
+
+
+def plot_roc_curve(false_positive_rate, recall, ax=None, marks=None, mark_labels=None,
+                   label=None, **kwargs):
+    """Recall (true-positive rate) against false-positive rate: the ROC curve.
+
+    Parameters
+    ----------
+    false_positive_rate, recall : array-like of shape (T,)
+        E.g. the fields of :func:`gmm_lib.anomaly.detection_curve`.
+    ax : matplotlib Axes, optional
+    marks : array-like of shape (M, 2), optional
+        (false-positive rate, recall) points to highlight, e.g. the chosen
+        thresholds.
+    mark_labels : sequence of str, optional
+    label : str, optional
+        Legend label of the curve.
+    **kwargs
+        Passed to ``ax.plot``.
+
+    Returns
+    -------
+    line : matplotlib.lines.Line2D
+    """
+    fpr, tpr = _check_curve(false_positive_rate, recall, "false_positive_rate", "recall")
+    ax = _get_ax(ax)
+    style = {"color": OKABE_ITO[0], "linewidth": 1.8, "drawstyle": "steps-post"}
+    style.update(kwargs)
+    (line,) = ax.plot(np.concatenate([[0.0], fpr]), np.concatenate([[0.0], tpr]),
+                      label=label, **style)
+    ax.plot([0, 1], [0, 1], color=NEUTRAL_COLOR, linestyle=":", linewidth=1.0)
+    _mark_points(ax, marks, mark_labels)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("false-positive rate (normal points flagged)")
+    ax.set_ylabel("recall (anomalies flagged)")
+    if label is not None:
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
+    return line
+
+
+def plot_precision_recall_curve(recall, precision, ax=None, marks=None, mark_labels=None,
+                                label=None, **kwargs):
+    """Precision against recall: the precision-recall curve.
+
+    Parameters
+    ----------
+    recall, precision : array-like of shape (T,)
+        E.g. the fields of :func:`gmm_lib.anomaly.detection_curve`; NaN
+        precisions (nothing flagged) are left out.
+    ax : matplotlib Axes, optional
+    marks : array-like of shape (M, 2), optional
+        (recall, precision) points to highlight.
+    mark_labels : sequence of str, optional
+    label : str, optional
+    **kwargs
+        Passed to ``ax.plot``.
+
+    Returns
+    -------
+    line : matplotlib.lines.Line2D
+    """
+    tpr, precision = _check_curve(recall, precision, "recall", "precision")
+    keep = np.isfinite(precision)
+    ax = _get_ax(ax)
+    style = {"color": OKABE_ITO[0], "linewidth": 1.8}
+    style.update(kwargs)
+    (line,) = ax.plot(tpr[keep], precision[keep], label=label, **style)
+    _mark_points(ax, marks, mark_labels)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("recall (anomalies flagged)")
+    ax.set_ylabel("precision (flagged that are anomalies)")
+    if label is not None:
+        ax.legend(frameon=False, fontsize=8, loc="lower left")
+    return line
+
+
+def plot_log_density_level(weights, means, covariances, covariance_type="full", level=0.0,
+                           ax=None, xlim=None, ylim=None, n_grid=200, **kwargs):
+    """Draw the curve ``ln p(x) = level`` of a 2-D mixture (e.g. an anomaly threshold).
+
+    Points outside the curve have ``ln p(x) < level``: the region an anomaly
+    detector with threshold ``level`` flags.
+
+    Parameters
+    ----------
+    weights, means, covariances, covariance_type
+        The mixture, as in :func:`mixture_log_density_grid`.
+    level : float
+    ax : matplotlib Axes, optional
+    xlim, ylim : pair of float, optional
+        By default the current limits of ``ax`` (draw the data first).
+    n_grid : int, default=200
+    **kwargs
+        Passed to ``ax.contour`` (default: a thick black dashed line).
+
+    Returns
+    -------
+    contour : matplotlib.contour.QuadContourSet
+    """
+    level = _check_real_scalar(level, "level")
+    ax = _get_ax(ax)
+    xlim = ax.get_xlim() if xlim is None else xlim
+    ylim = ax.get_ylim() if ylim is None else ylim
+    xx, yy, values = mixture_log_density_grid(weights, means, covariances, covariance_type,
+                                              xlim, ylim, n_grid=n_grid)
+    style = {"colors": "black", "linewidths": 2.0, "linestyles": "dashed"}
+    style.update(kwargs)
+    contour = ax.contour(xx, yy, values, levels=[level], **style)
+    ax.set_xlim(*_check_limits(xlim, "xlim"))
+    ax.set_ylim(*_check_limits(ylim, "ylim"))
+    return contour
+
+
+def plot_detections(X, is_anomaly, flagged, ax=None):
+    """Scatter labelled points by detection outcome: hits, misses and false alarms.
+
+    Parameters
+    ----------
+    X : array-like of shape (N, 2)
+    is_anomaly : array-like of bool, shape (N,)
+        The truth.
+    flagged : array-like of bool, shape (N,)
+        The detector's decision (e.g. :func:`gmm_lib.anomaly.flag_anomalies`).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    artists : DetectionArtists
+        With legend labels giving the count of each outcome.
+    """
+    X = _check_points_2d(X)
+    truth = _check_flags(is_anomaly, X.shape[0], "is_anomaly")
+    flags = _check_flags(flagged, X.shape[0], "flagged")
+    ax = _get_ax(ax)
+    specs = [
+        ("true_negatives", ~truth & ~flags, "normal, not flagged",
+         dict(s=12, color=NEUTRAL_COLOR, alpha=0.6, linewidths=0)),
+        ("false_positives", ~truth & flags, "normal, flagged (false alarm)",
+         dict(s=36, marker="s", color=OKABE_ITO[1], edgecolors="black", linewidths=0.6)),
+        ("false_negatives", truth & ~flags, "anomaly, missed",
+         dict(s=36, marker="^", facecolors="none", edgecolors=WARNING_COLOR, linewidths=1.2)),
+        ("true_positives", truth & flags, "anomaly, flagged",
+         dict(s=36, marker="^", color=WARNING_COLOR, linewidths=0)),
+    ]
+    artists = {}
+    for key, mask, text, style in specs:
+        artists[key] = None
+        if mask.any():
+            artists[key] = ax.scatter(X[mask, 0], X[mask, 1], label=f"{text}: {mask.sum()}",
+                                      zorder=3, **style)
+    ax.legend(frameon=False, fontsize=8)
+    return DetectionArtists(**artists)
+
+
+def _check_flags(values, n_samples, name):
+    values = np.asarray(values)
+    if values.shape != (n_samples,):
+        raise ValueError(f"{name} must have shape ({n_samples},), got {values.shape}.")
+    if values.dtype.kind != "b":
+        if values.dtype.kind in "iuf" and np.isin(values, (0, 1)).all():
+            values = values.astype(bool)
+        else:
+            raise ValueError(f"{name} must hold booleans or 0/1 values.")
+    return values
+
+
+def plot_class_regions(classifier, X=None, y=None, ax=None, xlim=None, ylim=None, n_grid=200,
+                       palette=None):
+    """Paint the plane by a fitted 2-D classifier's prediction, with the data on top.
+
+    Parameters
+    ----------
+    classifier : fitted classifier
+        Anything with ``predict`` (on (M, 2) arrays) and ``classes_``, e.g.
+        :class:`gmm_lib.classification.MixtureClassifier`.
+    X : array-like of shape (N, 2), optional
+    y : array-like of shape (N,), optional
+        Class labels of ``X`` (values from ``classifier.classes_``); points
+        are coloured by them.
+    ax : matplotlib Axes, optional
+    xlim, ylim : pair of float, optional
+        The window; by default the data's range with a margin (or the axes'
+        current limits if no data are given).
+    n_grid : int, default=200
+    palette : sequence of matplotlib colours, optional
+        One per class.
+
+    Returns
+    -------
+    artists : ClassRegionArtists
+    """
+    classes = getattr(classifier, "classes_", None)
+    if classes is None or not hasattr(classifier, "predict"):
+        raise ValueError("classifier must be fitted and have predict and classes_.")
+    classes = np.asarray(classes)
+    n_grid = check_positive_int(n_grid, "n_grid", minimum=2)
+    ax = _get_ax(ax)
+    if X is not None:
+        X = _check_points_2d(X)
+        if y is None or np.asarray(y).shape != (X.shape[0],):
+            raise ValueError("y must give the class of every point of X (shape (N,)).")
+        y = np.asarray(y)
+        unknown = ~np.isin(y, classes)
+        if unknown.any():
+            raise ValueError(f"y contains labels that are not in classifier.classes_, e.g. "
+                             f"{y[unknown][0]!r}.")
+        low, high = X.min(axis=0), X.max(axis=0)
+        span = np.maximum(high - low, 1e-9)
+        default_x = (low[0] - 0.06 * span[0], high[0] + 0.06 * span[0])
+        default_y = (low[1] - 0.06 * span[1], high[1] + 0.06 * span[1])
+    else:
+        default_x, default_y = ax.get_xlim(), ax.get_ylim()
+    x_low, x_high = _check_limits(default_x if xlim is None else xlim, "xlim")
+    y_low, y_high = _check_limits(default_y if ylim is None else ylim, "ylim")
+    xx, yy = np.meshgrid(np.linspace(x_low, x_high, n_grid), np.linspace(y_low, y_high, n_grid))
+    predicted = np.asarray(classifier.predict(np.column_stack([xx.ravel(), yy.ravel()])))
+    index = np.searchsorted(classes, predicted).reshape(xx.shape)
+    colors = _palette_rgba(len(classes), palette)
+    pale = colors.copy()
+    pale[:, :3] = 1.0 - 0.28 * (1.0 - colors[:, :3])  # 28% of the colour on white
+    regions = ax.imshow(pale[index], origin="lower", extent=(x_low, x_high, y_low, y_high),
+                        aspect="auto", interpolation="nearest", zorder=0)
+    boundary = None
+    if np.unique(index).size > 1:
+        boundary = ax.contour(xx, yy, index.astype(float),
+                              levels=np.arange(len(classes) - 1) + 0.5,
+                              colors="black", linewidths=1.0, zorder=1)
+    scatter = []
+    if X is not None:
+        markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
+        for c, label in enumerate(classes):
+            mask = y == label
+            if mask.any():
+                scatter.append(ax.scatter(X[mask, 0], X[mask, 1], s=14, color=colors[c],
+                                          marker=markers[c % len(markers)], linewidths=0.3,
+                                          edgecolors="white", label=f"class {label}", zorder=2))
+    ax.set_xlim(x_low, x_high)
+    ax.set_ylim(y_low, y_high)
+    return ClassRegionArtists(regions, boundary, scatter)
+
+
+def plot_point_sets(point_sets, ax=None, palette=None):
+    """Scatter several labelled 2-D point sets in distinct colours and markers.
+
+    Parameters
+    ----------
+    point_sets : dict of str to array-like of shape (n_i, 2)
+        E.g. ``{"training": X_train, "held out": X_test, "generated": X_new}``.
+    ax : matplotlib Axes, optional
+    palette : sequence of matplotlib colours, optional
+
+    Returns
+    -------
+    scatters : list of matplotlib.collections.PathCollection
+    """
+    if not isinstance(point_sets, dict) or not point_sets:
+        raise ValueError("point_sets must be a non-empty dict mapping a label to (n, 2) points.")
+    sets = {str(k): _check_points_2d(v, name=f"point_sets[{k!r}]") for k, v in point_sets.items()}
+    colors = _palette_rgba(len(sets), palette)
+    markers = ["o", "^", "s", "D", "v", "P"]
+    ax = _get_ax(ax)
+    scatters = []
+    for i, (label, points) in enumerate(sets.items()):
+        scatters.append(ax.scatter(points[:, 0], points[:, 1], s=16, color=colors[i],
+                                   marker=markers[i % len(markers)], alpha=0.7, linewidths=0,
+                                   label=f"{label} ({points.shape[0]})"))
+    ax.legend(frameon=False, fontsize=8)
+    return scatters
+
+
+def plot_marginal_histograms(point_sets, axes, feature_names=None, bins=20):
+    """Overlaid, density-normalised histograms of every feature, one panel per feature.
+
+    Parameters
+    ----------
+    point_sets : dict of str to array-like of shape (n_i, D)
+        The samples to compare, e.g. held-out data and generated data.
+    axes : sequence of D matplotlib Axes
+    feature_names : sequence of D str, optional
+        Axis labels.
+    bins : int, default=20
+        Common bins spanning every set, per feature.
+
+    Returns
+    -------
+    histograms : list of list of Patch lists
+        ``histograms[d][i]`` is set ``i``'s histogram of feature ``d``.
+    """
+    if not isinstance(point_sets, dict) or not point_sets:
+        raise ValueError("point_sets must be a non-empty dict mapping a label to (n, D) arrays.")
+    sets = {str(k): check_array(v, name=f"point_sets[{k!r}]") for k, v in point_sets.items()}
+    n_features = next(iter(sets.values())).shape[1]
+    if any(v.shape[1] != n_features for v in sets.values()):
+        raise ValueError("every point set must have the same number of features.")
+    axes = list(np.ravel(axes))
+    if len(axes) != n_features:
+        raise ValueError(f"axes must hold one Axes per feature ({n_features}), got {len(axes)}.")
+    if feature_names is not None and len(feature_names) != n_features:
+        raise ValueError(f"feature_names must have {n_features} entries.")
+    bins = check_positive_int(bins, "bins")
+    colors = _palette_rgba(len(sets))
+    histograms = []
+    for d, ax in enumerate(axes):
+        column = np.concatenate([v[:, d] for v in sets.values()])
+        edges = np.linspace(column.min(), column.max() + 1e-12, bins + 1)
+        panel = []
+        for i, (label, values) in enumerate(sets.items()):
+            _, _, patches = ax.hist(values[:, d], bins=edges, density=True, histtype="step",
+                                    linewidth=1.8, color=colors[i], label=label)
+            panel.append(patches)
+        ax.set_xlabel(feature_names[d] if feature_names is not None else f"feature {d}")
+        ax.set_ylabel("density")
+        histograms.append(panel)
+    axes[0].legend(frameon=False, fontsize=8)
+    return histograms
+
+
+def plot_ecdf(samples, ax=None, xlabel=None):
+    """Empirical distribution functions of several samples of one quantity.
+
+    Parameters
+    ----------
+    samples : dict of str to array-like of shape (n_i,)
+        E.g. nearest-neighbour distances of generated and of held-out points.
+    ax : matplotlib Axes, optional
+    xlabel : str, optional
+
+    Returns
+    -------
+    lines : list of matplotlib.lines.Line2D
+    """
+    groups = _check_score_groups(samples, name="samples")
+    colors = _palette_rgba(len(groups))
+    styles = ["-", "--", "-.", ":"]
+    ax = _get_ax(ax)
+    lines = []
+    for i, (label, values) in enumerate(groups.items()):
+        ordered = np.sort(values)
+        heights = np.arange(1, ordered.size + 1) / ordered.size
+        (line,) = ax.step(np.concatenate([[ordered[0]], ordered]),
+                          np.concatenate([[0.0], heights]), where="post", color=colors[i],
+                          linestyle=styles[i % len(styles)], linewidth=1.8,
+                          label=f"{label} (median {np.median(values):.3g})")
+        lines.append(line)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("fraction of points ≤ value")
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    return lines
+
+
+# ---------------------------------------------------------------------------
+# Chapter 7: beyond plain EM
+# ---------------------------------------------------------------------------
+
+
+def _check_trace_groups(traces):
+    if not isinstance(traces, dict) or not traces:
+        raise ValueError(
+            "traces must be a non-empty dict of name -> values (or name -> (x, values))."
+        )
+    groups = {}
+    for name, trace in traces.items():
+        if isinstance(trace, tuple) and len(trace) == 2:
+            x = check_array(trace[0], name=f"traces[{name!r}][0]", ndim=1)
+            y = check_array(trace[1], name=f"traces[{name!r}][1]", ndim=1)
+            if x.shape != y.shape:
+                raise ValueError(
+                    f"traces[{name!r}]: x and values must have the same length, got "
+                    f"{x.shape[0]} and {y.shape[0]}."
+                )
+        else:
+            y = check_array(trace, name=f"traces[{name!r}]", ndim=1)
+            x = np.arange(y.shape[0], dtype=np.float64)
+        groups[str(name)] = (x, y)
+    return groups
+
+
+def plot_traces(traces, ax=None, xlabel="iteration", ylabel="ln p(X | θ)", reference=None,
+                reference_label="reference", shade_from=None, markers=True):
+    """Several per-iteration traces on one axes, e.g. EM, hard EM and stochastic EM.
+
+    Unlike :func:`plot_history` nothing is flagged: a trace that goes down
+    (stochastic EM's log-likelihood, an online estimate) is not a bug here.
+
+    Parameters
+    ----------
+    traces : dict of str to array-like of shape (T,) or to (x, values)
+        One line per entry, in the palette's order; plain arrays are drawn
+        against 0, 1, ..., T-1.
+    ax : matplotlib Axes, optional
+    xlabel, ylabel : str
+    reference : float, optional
+        A horizontal dashed line (e.g. the log-likelihood EM converges to).
+    reference_label : str, default="reference"
+    shade_from : float, optional
+        Shade the region ``x >= shade_from`` (e.g. the iterations averaged
+        after a burn-in).
+    markers : bool, default=True
+        Small markers on every value (turn off for long traces).
+
+    Returns
+    -------
+    lines : list of matplotlib.lines.Line2D
+        One per trace, in order.
+    """
+    groups = _check_trace_groups(traces)
+    if reference is not None:
+        reference = _check_real_scalar(reference, "reference")
+    if shade_from is not None:
+        shade_from = _check_real_scalar(shade_from, "shade_from")
+    ax = _get_ax(ax)
+    lines = []
+    for index, (name, (x, y)) in enumerate(groups.items()):
+        style = {"color": OKABE_ITO[index % len(OKABE_ITO)], "linewidth": 1.6, "label": name}
+        if markers:
+            style.update(marker="o", markersize=3)
+        (line,) = ax.plot(x, y, **style)
+        lines.append(line)
+    if reference is not None:
+        ax.axhline(reference, color="black", linestyle="--", linewidth=1.0,
+                   label=reference_label)
+    if shade_from is not None:
+        high = max(float(x.max()) for x, _ in groups.values())
+        ax.axvspan(shade_from, high, color=NEUTRAL_COLOR, alpha=0.12, linewidth=0,
+                   label="averaged")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, fontsize=8)
+    return lines
+
+
+StripArtists = namedtuple("StripArtists", ["boxes", "points", "reached"])
+StripArtists.__doc__ = """\
+Artists drawn by :func:`plot_strip_comparison`.
+
+Attributes
+----------
+boxes : dict
+    What ``ax.boxplot`` returned.
+points : list of matplotlib.collections.PathCollection
+    The jittered points, one collection per group.
+reached : ndarray of int
+    For every group, how many values lie within ``tolerance`` of the best
+    value over all groups.
+"""
+
+
+def plot_strip_comparison(groups, ax=None, ylabel="final ln p(X | θ)", tolerance=None,
+                          higher_is_better=True, jitter=0.12):
+    """Box plots with every value on top (a strip plot), one column per group.
+
+    Made to compare the final objective of many restarts of several methods
+    (e.g. the four initialisations of ``GaussianMixture``): the box shows the
+    quartiles, the points every restart, jittered sideways (with a fixed
+    seed, so the picture is reproducible).
+
+    Parameters
+    ----------
+    groups : dict of str to array-like of shape (R,)
+        The values of every group (restarts may differ in number).
+    ax : matplotlib Axes, optional
+    ylabel : str, default="final ln p(X | θ)"
+    tolerance : float, optional
+        If given, a dashed line marks the best value over all groups and
+        every tick label gets the count of values within ``tolerance`` of it.
+    higher_is_better : bool, default=True
+        Whether the best value is the largest (a log-likelihood) or the
+        smallest (a distortion, a BIC).
+    jitter : float, default=0.12
+        Half-width of the sideways spread of the points.
+
+    Returns
+    -------
+    artists : StripArtists
+        ``(boxes, points, reached)``.
+    """
+    if not isinstance(groups, dict) or not groups:
+        raise ValueError("groups must be a non-empty dict of name -> values.")
+    values = {str(name): check_array(v, name=f"groups[{name!r}]", ndim=1)
+              for name, v in groups.items()}
+    if tolerance is not None:
+        tolerance = check_non_negative_float(tolerance, "tolerance")
+    jitter = check_non_negative_float(jitter, "jitter")
+    ax = _get_ax(ax)
+    names = list(values)
+    positions = np.arange(1, len(names) + 1)
+    boxes = ax.boxplot([values[name] for name in names], positions=positions, widths=0.5,
+                       showfliers=False, medianprops={"color": "black"})
+    rng = np.random.RandomState(0)
+    points = []
+    for index, name in enumerate(names):
+        offsets = rng.uniform(-jitter, jitter, size=values[name].shape[0])
+        points.append(ax.scatter(positions[index] + offsets, values[name], s=14, alpha=0.7,
+                                 color=OKABE_ITO[index % len(OKABE_ITO)], linewidths=0,
+                                 zorder=3))
+    every = np.concatenate(list(values.values()))
+    best = float(every.max() if higher_is_better else every.min())
+    if tolerance is None:
+        reached = np.array([], dtype=int)
+        tick_labels = names
+    else:
+        gap = (lambda v: best - v) if higher_is_better else (lambda v: v - best)
+        reached = np.array([int(np.sum(gap(values[name]) <= tolerance)) for name in names])
+        tick_labels = [f"{name}\n{count}/{values[name].shape[0]} at best"
+                       for name, count in zip(names, reached)]
+        ax.axhline(best, color="black", linestyle="--", linewidth=1.0, label="best found")
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.set_xticks(positions, tick_labels)
+    ax.set_ylabel(ylabel)
+    return StripArtists(boxes, points, reached)

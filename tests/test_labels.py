@@ -1,5 +1,7 @@
 """Tests for gmm_lib.labels: aligning components, permuting parameters, the mean grid."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -177,8 +179,6 @@ def test_relabel_agrees_with_the_predictions_of_the_permuted_model():
     )
     permuted = GaussianMixture(3, weights_init=weights, means_init=means,
                                precisions_init=np.linalg.inv(covariances), max_iter=0)
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         permuted.fit(X)
