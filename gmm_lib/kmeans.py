@@ -63,11 +63,13 @@ __all__ = [
 ]
 
 # The fast path works on chunks of about this many floats (rows x columns),
-# small enough to stay in cache, so its memory is O(N D + K D), never O(N K).
+# small enough to stay in cache: beyond X, its memory is a few chunks, O(K D)
+# and O(N) labels, never O(N K) or O(N D).
 _FLOATS_PER_CHUNK = 2**17
 _MIN_CHUNK_ROWS = 256
-# Samples whose labels are compared at a time, to find those that changed cluster.
-_LABEL_BLOCK = 2**16
+# The matrix products of the assignment step read at most about this many
+# floats of X at a time (half of a typical L2 cache).
+_FLOATS_PER_PRODUCT = 2**16
 
 
 class ConvergenceWarning(UserWarning):
@@ -421,12 +423,10 @@ def _candidate_distance_chunks(candidates, X, x_squared_norms, shift=None, only=
     candidate_norms = _squared_norms(candidates)[:, np.newaxis]
     rows = _chunk_rows(n_samples, n_features + n_candidates)
     products = np.empty(n_candidates * rows)
-    shifted = None if shift is None else np.empty((rows, n_features))
+    shifted = _Shifter(shift)
     for start in range(0, n_samples, rows):
         stop = min(start + rows, n_samples)
-        block = X[start:stop]
-        if shift is not None:
-            block = np.subtract(block, shift, out=shifted[: stop - start])
+        block = shifted(X[start:stop])
         distances = products[: n_candidates * (stop - start)].reshape(n_candidates, -1)
         np.matmul(candidates, block.T, out=distances)
         norms = candidate_norms
@@ -629,22 +629,52 @@ def lloyd(X, initial_centers, max_iter=300, tol=1e-4):
 # ---------------------------------------------------------------------------
 
 
-def _chunk_rows(n_samples, width):
+def _chunk_rows(n_samples, width, multiple=1):
     """Rows per chunk so that a chunk of ``width`` floats per row stays in cache.
 
+    Rounded to a multiple of ``multiple`` rows (unless the data is smaller).
     The last chunk never has a single row: BLAS computes a product with one
     sample through another kernel, whose rounding can differ in the last bit
     from the products of the other chunks.
     """
-    rows = min(max(_MIN_CHUNK_ROWS, _FLOATS_PER_CHUNK // width), n_samples)
+    rows = max(_MIN_CHUNK_ROWS, _FLOATS_PER_CHUNK // width)
+    rows = min(multiple * max(1, round(rows / multiple)), n_samples)
     while rows < n_samples and n_samples % rows == 1:
         rows += 1
     return rows
 
 
 def _assignment_rows(n_samples, n_features, n_clusters):
-    """Rows per chunk of the assignment step (a chunk of X and its scores)."""
-    return _chunk_rows(n_samples, n_features + n_clusters)
+    """Rows per chunk of the assignment step.
+
+    Sized for the (K, rows) score blocks, which take most of the work: a
+    block and its transpose fill about ``_FLOATS_PER_CHUNK`` floats.  The
+    rows of X are read a part at a time (see :func:`_piece_rows`), and a
+    chunk holds a whole number of parts when the products are split.
+    """
+    multiple = 1
+    if not _scores_cluster_major(n_features, n_clusters):
+        multiple = _product_rows(n_features)
+    return _chunk_rows(n_samples, 2 * n_clusters, multiple)
+
+
+def _product_rows(n_features):
+    """Rows of X per matrix product of the assignment step.
+
+    BLAS is markedly slower on wide data once the rows it reads no longer
+    fit in the L2 cache, so wide chunks are multiplied a part at a time.
+    """
+    return max(_MIN_CHUNK_ROWS, _FLOATS_PER_PRODUCT // n_features)
+
+
+def _piece_rows(n_samples, n_features, n_clusters):
+    """Rows of X handled at a time outside the products (shifts, sums, residuals).
+
+    At most a chunk and at most a product, so that the buffers holding
+    rows of X take at most a few times ``_FLOATS_PER_PRODUCT`` floats.
+    """
+    rows = _assignment_rows(n_samples, n_features, n_clusters)
+    return min(rows, _product_rows(n_features))
 
 
 def _label_dtype(n_clusters):
@@ -664,6 +694,47 @@ def _scores_cluster_major(n_features, n_clusters):
     which is then transposed.  (Measured with OpenBLAS.)
     """
     return n_features <= n_clusters
+
+
+def _repeat_rows(row, n_rows):
+    """``n_rows`` copies of ``row`` stacked, by doubling (much faster than np.tile)."""
+    stacked = np.empty((n_rows, row.shape[0]))
+    stacked[:1] = row
+    filled = 1
+    while filled < n_rows:
+        step = min(filled, n_rows - filled)
+        stacked[filled : filled + step] = stacked[:step]
+        filled += step
+    return stacked
+
+
+class _Shifter:
+    """Subtract a fixed point from chunks of samples, into a reused buffer.
+
+    ``shifter(block)`` is ``block - shift`` (``block`` itself if ``shift``
+    is None) for a C-contiguous block; ``shifter(block, out=block)`` shifts
+    in place.  The subtraction runs over the flattened block and a
+    flattened, tiled copy of ``shift``: much faster than broadcasting along
+    short rows, with the same result.  The buffers grow to the largest
+    block seen.
+    """
+
+    def __init__(self, shift):
+        self.shift = shift
+        self._tiled_shift = self._buffer = np.empty(0)
+
+    def __call__(self, block, out=None):
+        if self.shift is None:
+            return block
+        size = block.size
+        if self._tiled_shift.size < size:
+            self._tiled_shift = _repeat_rows(self.shift, block.shape[0]).reshape(-1)
+        if out is None:
+            if self._buffer.size < size:
+                self._buffer = np.empty(size)
+            out = self._buffer[:size].reshape(block.shape)
+        np.subtract(block.reshape(-1), self._tiled_shift[:size], out=out.reshape(-1))
+        return out
 
 
 def _score_weights(centers, shift=None):
@@ -697,6 +768,7 @@ class _ChunkViews(NamedTuple):
     ranks: np.ndarray  # (K, rows)
     nearest_score: np.ndarray  # (rows,)
     top_rank: np.ndarray  # (rows,)
+    moved: np.ndarray  # (rows,) bool
 
 
 class _AssignmentWorkspace:
@@ -709,6 +781,7 @@ class _AssignmentWorkspace:
 
     def __init__(self, rows, n_features, n_clusters):
         self.rows = rows
+        self.product_rows = _product_rows(n_features)
         self.n_clusters = n_clusters
         self.cluster_major = _scores_cluster_major(n_features, n_clusters)
         label_dtype = _label_dtype(n_clusters)
@@ -716,15 +789,16 @@ class _AssignmentWorkspace:
         # largest rank belongs to the lowest index.
         self.cluster_ranks = (n_clusters - np.arange(n_clusters)).astype(label_dtype)
         self.cluster_ranks = self.cluster_ranks[:, np.newaxis]
-        self.cluster_index = np.arange(n_clusters)[:, np.newaxis]
         size = rows * n_clusters
         self._scores = np.empty(size)
+        self.scratch_scores = self._scores  # free once the labels are known
         self._scores_t = None if self.cluster_major else np.empty(size)
         self._is_nearest = np.empty(size, dtype=bool)
         self._ranks = np.empty(size, dtype=label_dtype)
         self._nearest_score = np.empty(rows)
         self._top_rank = np.empty(rows, dtype=label_dtype)
-        self._full_chunk = self._views(rows)
+        self._moved = np.empty(rows, dtype=bool)
+        self._full_chunk = self._last_chunk = self._views(rows)
 
     def _views(self, n_rows):
         n_clusters = self.n_clusters
@@ -736,11 +810,16 @@ class _AssignmentWorkspace:
             self._ranks[:size].reshape(n_clusters, n_rows),
             self._nearest_score[:n_rows],
             self._top_rank[:n_rows],
+            self._moved[:n_rows],
         )
 
     def views(self, n_rows):
         """Contiguous views of the buffers for a chunk of ``n_rows`` samples."""
-        return self._full_chunk if n_rows == self.rows else self._views(n_rows)
+        if n_rows == self.rows:
+            return self._full_chunk
+        if n_rows != self._last_chunk.nearest_score.shape[0]:  # the short last chunk
+            self._last_chunk = self._views(n_rows)
+        return self._last_chunk
 
 
 def _nearest_centers(block, weights, workspace, views, labels):
@@ -768,7 +847,12 @@ def _nearest_centers(block, weights, workspace, views, labels):
     if views.scores_t is None:
         np.matmul(minus_twice_centers, block.T, out=scores)
     else:
-        np.matmul(block, minus_twice_centers_t, out=views.scores_t)
+        first, n_rows = 0, block.shape[0]
+        while first < n_rows:  # a part at a time, never a single row alone
+            stop = first + workspace.product_rows
+            stop = n_rows if n_rows - stop <= 1 else stop
+            np.matmul(block[first:stop], minus_twice_centers_t, out=views.scores_t[first:stop])
+            first = stop
         np.copyto(scores, views.scores_t.T)
     np.add(scores, bias, out=scores)
     np.minimum.reduce(scores, axis=0, out=views.nearest_score)
@@ -778,17 +862,14 @@ def _nearest_centers(block, weights, workspace, views, labels):
     np.subtract(workspace.n_clusters, views.top_rank, out=labels, casting="unsafe")
 
 
-def _move_samples(samples, old_labels, new_labels, shift, sums, counts, cluster_index):
+def _move_samples(samples, old_labels, new_labels, sums, counts, cluster_index):
     """Update cluster sums and sizes (in place) for samples that changed cluster.
 
     Each sample is subtracted from the sum of its old cluster and added to
     the sum of its new one, through one small product with the matrix
     :math:`r_{kn}^{new} - r_{kn}^{old}` (entries -1, 0, 1).  An old label
-    ``n_clusters`` (no cluster yet) subtracts nothing.  ``samples`` is a
-    scratch copy: it is shifted in place.
+    ``n_clusters`` (no cluster yet) subtracts nothing.
     """
-    if shift is not None:
-        samples -= shift
     transfer = np.subtract(
         new_labels == cluster_index, old_labels == cluster_index, dtype=np.float64
     )
@@ -796,37 +877,80 @@ def _move_samples(samples, old_labels, new_labels, shift, sums, counts, cluster_
     counts += transfer.sum(axis=1)
 
 
-def _update_sums(X, old_labels, new_labels, shift, sums, counts, rows):
-    """Update the sums and sizes of the clusters for the samples whose label changed.
+class _MovedSamples:
+    """Samples that changed cluster, gathered while their chunk is in cache.
 
-    Finds them by comparing the labels a block at a time, then moves them
-    ``rows`` at a time (:func:`_move_samples`).  After the first iterations
-    few samples change cluster, and the update step costs little.  Returns
-    the number of samples that changed cluster.
+    They are kept with their index, then shifted (``shifter``, a
+    :class:`_Shifter`) and moved between the cluster sums
+    (:func:`_move_samples`) in batches of one to two pieces of ``rows``
+    samples, so that few small products are needed.  ``samples`` (two
+    pieces) is also scratch space for the first and the last pass.
     """
-    n_samples = X.shape[0]
-    cluster_index = np.arange(sums.shape[0])[:, np.newaxis]
-    step = max(rows, _LABEL_BLOCK)
-    n_moved = 0
-    for start in range(0, n_samples, step):
-        stop = min(start + step, n_samples)
-        moved = np.flatnonzero(old_labels[start:stop] != new_labels[start:stop])
-        moved += start
-        n_moved += moved.size
-        for first in range(0, moved.size, rows):
-            group = moved[first : first + rows]
+
+    def __init__(self, rows, n_features, n_clusters, shifter):
+        self.rows = rows
+        self.capacity = 2 * rows
+        self.shifted = shifter
+        self.samples = np.empty((self.capacity, n_features))
+        self.indices = np.empty(self.capacity, dtype=np.intp)
+        self.cluster_index = np.arange(n_clusters)[:, np.newaxis]
+        self.size = 0
+
+    def add_chunk(self, block, labels, one_hot, sums, counts):
+        """Add a whole chunk to the sums and sizes of the clusters ``labels``.
+
+        For the first pass, when no sample has a cluster yet: products with
+        the one-hot matrix :math:`r_{kn}`, a piece at a time (written into
+        ``one_hot``, a flat scratch buffer of at least K * rows floats).
+        """
+        n_clusters = self.cluster_index.shape[0]
+        for first in range(0, block.shape[0], self.rows):
+            piece = block[first : first + self.rows]
+            size = piece.shape[0]
+            piece = self.shifted(piece, out=self.samples[:size])
+            piece_one_hot = one_hot[: n_clusters * size].reshape(n_clusters, size)
+            np.equal(labels[first : first + size], self.cluster_index, out=piece_one_hot,
+                     casting="unsafe")
+            sums += piece_one_hot @ piece
+            counts += piece_one_hot.sum(axis=1)
+
+    def add(self, block, moved, start, old_labels, new_labels, sums, counts):
+        """Keep the rows ``moved`` of a chunk starting at sample ``start``.
+
+        The batch is moved first whenever it would overflow; ``old_labels``
+        and ``new_labels`` are the labels of all the samples.
+        """
+        for first in range(0, moved.size, self.rows):
+            part = moved[first : first + self.rows]
+            if self.size + part.size > self.capacity:
+                self.flush(old_labels, new_labels, sums, counts)
+            stop = self.size + part.size
+            np.take(block, part, axis=0, out=self.samples[self.size : stop], mode="clip")
+            np.add(part, start, out=self.indices[self.size : stop])
+            self.size = stop
+
+    def flush(self, old_labels, new_labels, sums, counts):
+        """Move the kept samples to their new clusters (sums and counts in place)."""
+        if self.size:
+            samples, indices = self.samples[: self.size], self.indices[: self.size]
             _move_samples(
-                X[group], old_labels[group], new_labels[group], shift, sums, counts, cluster_index
+                self.shifted(samples, out=samples), old_labels[indices], new_labels[indices],
+                sums, counts, self.cluster_index,
             )
-    return n_moved
+            self.size = 0
 
 
-def _lloyd_pass(X, centers, shift, labels, new_labels, sums, counts, workspace):
-    """One Lloyd iteration on the data: assignment step, then new cluster sums and sizes.
+def _lloyd_pass(
+    X, centers, shift, labels, new_labels, sums, counts, workspace, moved_samples,
+    first_pass=False,
+):
+    """One Lloyd iteration on the data: assignment step and new cluster sums and sizes.
 
-    The assignment runs chunk by chunk (:func:`_nearest_centers`); the
-    sums and sizes are then updated for the samples that changed cluster
-    only (:func:`_update_sums`).
+    Works chunk by chunk, and while a chunk is in cache it both finds the
+    nearest centres (:func:`_nearest_centers`) and picks out the samples
+    whose label changed.  Only those update the cluster sums and sizes
+    (:class:`_MovedSamples`): after the first iterations few samples change
+    cluster, and the update step costs little.
 
     Parameters
     ----------
@@ -843,6 +967,10 @@ def _lloyd_pass(X, centers, shift, labels, new_labels, sums, counts, workspace):
         Sums (of ``x - shift``) and sizes of the clusters of ``labels``;
         updated in place to those of ``new_labels``.
     workspace : _AssignmentWorkspace
+    moved_samples : _MovedSamples
+    first_pass : bool
+        True for the first iteration: no sample has a cluster yet, ``sums``
+        and ``counts`` are zero.
 
     Returns
     -------
@@ -851,18 +979,29 @@ def _lloyd_pass(X, centers, shift, labels, new_labels, sums, counts, workspace):
     """
     n_samples = X.shape[0]
     weights = _score_weights(centers, shift)
+    n_moved = 0
     for start in range(0, n_samples, workspace.rows):
         stop = min(start + workspace.rows, n_samples)
         views = workspace.views(stop - start)
-        _nearest_centers(X[start:stop], weights, workspace, views, new_labels[start:stop])
-    return _update_sums(X, labels, new_labels, shift, sums, counts, workspace.rows)
+        block, old, new = X[start:stop], labels[start:stop], new_labels[start:stop]
+        _nearest_centers(block, weights, workspace, views, new)
+        if first_pass:  # nothing to compare with: every sample joins a cluster
+            moved_samples.add_chunk(block, new, workspace.scratch_scores, sums, counts)
+            continue
+        np.not_equal(old, new, out=views.moved)
+        moved = views.moved.nonzero()[0]
+        if moved.size:
+            n_moved += moved.size
+            moved_samples.add(block, moved, start, labels, new_labels, sums, counts)
+    moved_samples.flush(labels, new_labels, sums, counts)
+    return n_samples if first_pass else n_moved
 
 
 def _assign_chunked(
     X, centers, labels, shift=None, assign=True, with_distortion=False, point=None,
-    workspace=None,
+    workspace=None, shifter=None, scratch=None,
 ):
-    """Assignment step written into ``labels`` chunk by chunk, and optionally J.
+    r"""Assignment step written into ``labels`` chunk by chunk, and optionally J.
 
     Never holds more than one chunk of the (n_samples, n_clusters) score
     matrix, and never a copy of ``X``.
@@ -880,11 +1019,14 @@ def _assign_chunked(
     with_distortion : bool
         Also return the distortion of the labels, from exact residuals
         computed while each chunk is in cache, and the scatter
-        :math:`\\sum_n \\lVert x_n - s - p \\rVert^2` (``p`` = ``point``,
-        the origin if None).
+        :math:`\sum_n \lVert x_n - s - p \rVert^2` (``s`` = ``shift``,
+        ``p`` = ``point``, the origin if None).
     point : ndarray of shape (n_features,), optional
     workspace : _AssignmentWorkspace, optional
-        Buffers to reuse; made here if not given.
+    shifter : _Shifter, optional
+        ``_Shifter(shift)``.
+    scratch : ndarray of shape (2 * piece_rows, n_features), optional
+        Buffers to reuse; made here if not given (see :func:`_piece_rows`).
 
     Returns
     -------
@@ -898,25 +1040,28 @@ def _assign_chunked(
         workspace = _AssignmentWorkspace(rows, n_features, n_clusters)
     weights = _score_weights(centers, shift)
     if with_distortion:
-        residuals_buffer = np.empty((workspace.rows, n_features))
-        shifted_buffer = np.empty((workspace.rows, n_features))
+        shifted = _Shifter(shift) if shifter is None else shifter
+        centred = _Shifter(point)
+        piece_rows = _piece_rows(n_samples, n_features, n_clusters)
+        if scratch is None:
+            scratch = np.empty((2 * piece_rows, n_features))
     distortion = scatter = 0.0
     for start in range(0, n_samples, workspace.rows):
         stop = min(start + workspace.rows, n_samples)
-        block = X[start:stop]
-        chunk_labels = labels[start:stop]
         if assign:
-            _nearest_centers(block, weights, workspace, workspace.views(stop - start), chunk_labels)
-        if with_distortion:
-            if shift is not None:
-                block = np.subtract(block, shift, out=shifted_buffer[: stop - start])
-            residuals = residuals_buffer[: stop - start]
-            np.take(centers, chunk_labels, axis=0, out=residuals, mode="clip")
+            views = workspace.views(stop - start)
+            _nearest_centers(X[start:stop], weights, workspace, views, labels[start:stop])
+        if not with_distortion:
+            continue
+        for first in range(start, stop, piece_rows):  # exact residuals, a piece at a time
+            last = min(first + piece_rows, stop)
+            block = shifted(X[first:last], out=scratch[: last - first])
+            residuals = scratch[piece_rows : piece_rows + last - first]
+            np.take(centers, labels[first:last], axis=0, out=residuals, mode="clip")
             np.subtract(block, residuals, out=residuals)
-            distortion += np.einsum("nd,nd->", residuals, residuals)
-            if point is not None:
-                block = np.subtract(block, point, out=shifted_buffer[: stop - start])
-            scatter += np.einsum("nd,nd->", block, block)
+            distortion += np.dot(residuals.reshape(-1), residuals.reshape(-1))
+            block = centred(block)
+            scatter += np.dot(block.reshape(-1), block.reshape(-1))
     if with_distortion:
         return float(distortion), float(scatter)
     return None
@@ -953,6 +1098,10 @@ def _lloyd_fast(X, initial_centers, max_iter, tol, shift=None):
     workspace = _AssignmentWorkspace(
         _assignment_rows(n_samples, n_features, n_clusters), n_features, n_clusters
     )
+    shifter = _Shifter(shift)
+    moved_samples = _MovedSamples(
+        _piece_rows(n_samples, n_features, n_clusters), n_features, n_clusters, shifter
+    )
 
     centers = np.array(initial_centers, dtype=np.float64, copy=True)
     labels = np.full(n_samples, n_clusters, dtype=_label_dtype(n_clusters))  # none yet
@@ -962,11 +1111,16 @@ def _lloyd_fast(X, initial_centers, max_iter, tol, shift=None):
     explained = []  # sum_k N_k ||mu_k - m||^2 after each iteration
     converged = strict_convergence = False
     for iteration in range(max_iter):
-        n_moved = _lloyd_pass(X, centers, shift, labels, new_labels, sums, counts, workspace)
+        n_moved = _lloyd_pass(
+            X, centers, shift, labels, new_labels, sums, counts, workspace, moved_samples,
+            first_pass=iteration == 0,
+        )
         labels, new_labels = new_labels, labels
-        # Relocation changes the sums of this iteration only, so it works on copies.
-        new_sums, new_counts = sums.copy(), counts.copy()
-        _relocate_sums(X, labels, centers, new_sums, new_counts, shift=shift)
+        new_sums, new_counts = sums, counts
+        if not counts.all():
+            # Relocation changes the sums of this iteration only: it works on copies.
+            new_sums, new_counts = sums.copy(), counts.copy()
+            _relocate_sums(X, labels, centers, new_sums, new_counts, shift=shift)
         new_centers = _means_from_sums(new_sums, new_counts)
         offsets = new_centers if data_mean is None else new_centers - data_mean
         explained.append(np.einsum("k,kd,kd->", new_counts, offsets, offsets))
@@ -980,7 +1134,7 @@ def _lloyd_fast(X, initial_centers, max_iter, tol, shift=None):
             break
     inertia, total_scatter = _assign_chunked(
         X, centers, labels, shift, assign=not strict_convergence, with_distortion=True,
-        point=data_mean, workspace=workspace,
+        point=data_mean, workspace=workspace, shifter=shifter, scratch=moved_samples.samples,
     )
     history = np.maximum(total_scatter - np.array(explained), 0.0)
     result = LloydResult(centers, labels.astype(np.intp), history, iteration + 1, converged)
@@ -991,25 +1145,24 @@ def _mean_feature_variance(X, X_mean):
     """Mean over the features of their variances, in one chunked pass (no copy of X)."""
     n_samples, n_features = X.shape
     rows = _chunk_rows(n_samples, n_features)
-    buffer = np.empty((rows, n_features))
+    shifted = _Shifter(X_mean)
     sum_of_squares = np.zeros(n_features)
     for start in range(0, n_samples, rows):
         stop = min(start + rows, n_samples)
-        deviations = np.subtract(X[start:stop], X_mean, out=buffer[: stop - start])
+        deviations = shifted(X[start:stop])
         sum_of_squares += np.einsum("nd,nd->d", deviations, deviations)
     return float(np.mean(sum_of_squares / n_samples))
 
 
 def _shifted_squared_norms(X, shift):
-    """:math:`\\lVert x_n - s \\rVert^2` for every sample, shape (n_samples,), chunked."""
+    r""":math:`\lVert x_n - s \rVert^2` for every sample, shape (n_samples,), chunked."""
     n_samples, n_features = X.shape
     rows = _chunk_rows(n_samples, n_features)
-    buffer = np.empty((rows, n_features))
+    shifted = _Shifter(shift)
     norms = np.empty(n_samples)
     for start in range(0, n_samples, rows):
         stop = min(start + rows, n_samples)
-        block = np.subtract(X[start:stop], shift, out=buffer[: stop - start])
-        norms[start:stop] = _squared_norms(block)
+        norms[start:stop] = _squared_norms(shifted(X[start:stop]))
     return norms
 
 
@@ -1076,11 +1229,20 @@ class KMeans:
     un-normalised sum.
 
     ``fit`` runs the vectorised, chunked loop ``_lloyd_fast``, which gives
-    the same answer as :func:`lloyd` with memory O(N D): it never holds an
-    (N, K) array.  Results agree with single-threaded scikit-learn bit for
-    bit; with several OpenMP threads scikit-learn sums in another order, so
-    centres agree to rounding (and a sample at an exact tie, as in data with
-    duplicated points, may be assigned differently).
+    the same answer as :func:`lloyd`, reading ``X`` in place: a C-ordered
+    float64 ``X`` is never copied (a Fortran-ordered or float32 ``X`` is
+    converted once, to a C-ordered float64 copy).  Beyond ``X``, a fit needs
+    a few chunk-sized buffers (a few MB), O(K D), and a few vectors of N
+    numbers (the labels; for the initialisation, the sampling probabilities
+    or the squared distances of k-means++); never an (N, K) or an (N, D)
+    array.  Each Lloyd iteration is a single pass over
+    ``X``; the cluster sums are updated for the samples that changed
+    cluster only.  The centred data (see above) are never formed either:
+    the mean is subtracted chunk by chunk.  Results agree with
+    scikit-learn up to rounding (summation order): same labels and number
+    of iterations, centres and inertia equal to about 1e-15 relative (a
+    sample at an exact tie, as in data with duplicated points, may be
+    assigned differently).
     """
 
     def __init__(

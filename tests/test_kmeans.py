@@ -378,6 +378,154 @@ def test_fit_never_allocates_an_n_by_k_array():
     assert peak < n_by_k_bytes / 4, f"peak {peak / 1e6:.1f} MB"
 
 
+def traced_peak(function):
+    """Peak of the memory allocated (numpy reports to tracemalloc) while calling function."""
+    tracemalloc.start()
+    try:
+        result = function()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, peak
+
+
+@pytest.mark.parametrize("init", ["array", "random", "k-means++"])
+def test_fit_does_not_copy_X(init):
+    # 32 MB of data: a copy of X, even a transposed or augmented one, or an
+    # (N, K) array would show; the labels (N small integers), the N-vectors
+    # of the initialisation and input validation stay far below.  (With
+    # n_init > 1, the labels of the best run so far are kept too.)
+    n_samples, n_features, n_clusters = 200_000, 20, 10
+    X = blobs(n_samples, n_features, n_clusters, spread=2.0, separation=2.0, seed=21)
+    if init == "array":
+        init = random_init(X, n_clusters)
+    model = KMeans(n_clusters, init=init, n_init=1, max_iter=5, random_state=0)
+    _, peak = traced_peak(lambda: model.fit(X))
+    assert peak < X.nbytes / 10 + 4e6, f"peak {peak / 1e6:.1f} MB for X of {X.nbytes / 1e6:.0f} MB"
+    assert model.labels_.shape == (n_samples,) and np.isfinite(model.inertia_)
+
+
+def test_predict_and_score_do_not_copy_X():
+    n_samples, n_features = 200_000, 20
+    X = blobs(n_samples, n_features, 4, seed=22)
+    model = KMeans(4, init=random_init(X[:1000], 4), max_iter=3).fit(X[:1000])
+    labels, peak = traced_peak(lambda: model.predict(X))
+    # the labels themselves (N int64) plus a few chunks
+    assert peak < labels.nbytes + 4e6, f"peak {peak / 1e6:.1f} MB"
+    assert np.array_equal(labels, assign_clusters(X, model.cluster_centers_))
+    score, peak = traced_peak(lambda: model.score(X))
+    assert peak < labels.nbytes + 4e6, f"peak {peak / 1e6:.1f} MB"
+    assert score == pytest.approx(-distortion(X, model.cluster_centers_, labels), rel=1e-10)
+
+
+@pytest.mark.parametrize("layout", ["fortran", "float32", "non-contiguous"])
+def test_other_memory_layouts_and_dtypes_give_the_same_fit(layout):
+    # X that is not a C-ordered float64 array is converted once (check_array)
+    X = blobs(2000, 5, 4, spread=2.0, separation=3.0, seed=23)
+    if layout == "float32":
+        X = X.astype(np.float32)
+    reference_X = np.ascontiguousarray(X, dtype=np.float64)
+    other = {
+        "fortran": np.asfortranarray(X),
+        "float32": X,
+        "non-contiguous": np.repeat(X, 2, axis=1)[:, ::2],
+    }[layout]
+    init = random_init(reference_X, 4)
+    reference = KMeans(4, init=init).fit(reference_X)
+    fitted = KMeans(4, init=init).fit(other)
+    assert np.array_equal(fitted.labels_, reference.labels_)
+    assert np.array_equal(fitted.cluster_centers_, reference.cluster_centers_)
+    assert fitted.inertia_ == reference.inertia_
+    assert np.array_equal(fitted.predict(other), reference.labels_)
+
+
+def test_many_chunks_equal_one_chunk_and_the_teaching_loop(monkeypatch):
+    # Tiny chunks: many chunks per pass, several batches of moved samples per
+    # pass, products split in parts, a short last chunk.
+    X = blobs(1003, 6, 5, spread=2.5, separation=3.0, seed=24)
+    init = random_init(X, 5)
+    one_chunk = KMeans(5, init=init, tol=0.0).fit(X)
+    monkeypatch.setattr(kmeans_module, "_FLOATS_PER_CHUNK", 64)
+    monkeypatch.setattr(kmeans_module, "_FLOATS_PER_PRODUCT", 20)
+    monkeypatch.setattr(kmeans_module, "_MIN_CHUNK_ROWS", 3)
+    for cluster_major in (False, True):
+        monkeypatch.setattr(kmeans_module, "_scores_cluster_major", lambda d, k: cluster_major)
+        many_chunks = KMeans(5, init=init, tol=0.0).fit(X)
+        assert np.array_equal(many_chunks.labels_, one_chunk.labels_)
+        assert many_chunks.n_iter_ == one_chunk.n_iter_ > 3
+        np.testing.assert_allclose(
+            many_chunks.cluster_centers_, one_chunk.cluster_centers_, rtol=0, atol=1e-12
+        )
+        assert many_chunks.inertia_ == pytest.approx(one_chunk.inertia_, rel=1e-12)
+        slow = lloyd(X, init, tol=0.0)
+        assert np.array_equal(many_chunks.labels_, slow.labels)
+        np.testing.assert_allclose(many_chunks.cluster_centers_, slow.centers, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("shift", [False, True])
+def test_lloyd_pass_keeps_the_cluster_sums_of_its_labels(monkeypatch, shift):
+    # The sums and sizes are updated for the samples that changed cluster
+    # only: after every pass they must be those of the new labels.
+    monkeypatch.setattr(kmeans_module, "_FLOATS_PER_CHUNK", 200)
+    monkeypatch.setattr(kmeans_module, "_MIN_CHUNK_ROWS", 5)
+    X = blobs(700, 3, 6, spread=3.0, separation=2.0, seed=25) + 50.0
+    n_clusters = 6
+    mean = X.mean(axis=0) if shift else None
+    centers = random_init(X, n_clusters) - (mean if shift else 0.0)
+    workspace = kmeans_module._AssignmentWorkspace(
+        kmeans_module._assignment_rows(700, 3, n_clusters), 3, n_clusters
+    )
+    moved_samples = kmeans_module._MovedSamples(
+        workspace.rows, 3, n_clusters, kmeans_module._Shifter(mean)
+    )
+    labels = np.full(700, n_clusters, dtype=kmeans_module._label_dtype(n_clusters))
+    new_labels = np.empty_like(labels)
+    sums, counts = np.zeros((n_clusters, 3)), np.zeros(n_clusters)
+    shifted_X = X - mean if shift else X
+    total_moved = 0
+    for iteration in range(6):
+        n_moved = kmeans_module._lloyd_pass(
+            X, centers, mean, labels, new_labels, sums, counts, workspace, moved_samples,
+            first_pass=iteration == 0,
+        )
+        assert n_moved == np.count_nonzero(new_labels != labels)
+        total_moved += n_moved
+        labels, new_labels = new_labels, labels
+        assert np.array_equal(labels, assign_clusters(shifted_X, centers))
+        expected_sums, expected_counts = kmeans_module._cluster_sums_and_counts(
+            shifted_X, labels.astype(np.intp), n_clusters
+        )
+        np.testing.assert_array_equal(counts, expected_counts)
+        np.testing.assert_allclose(sums, expected_sums, rtol=1e-12, atol=1e-10)
+        centers = kmeans_module._means_from_sums(sums, counts)
+    assert total_moved > 700  # samples did change cluster after the first pass
+
+
+def test_kmeans_plusplus_in_chunks_matches_sklearn(monkeypatch):
+    # k-means++ computes its candidates' distances chunk by chunk (no
+    # (n_local_trials, N) array): the same samples are still chosen.
+    monkeypatch.setattr(kmeans_module, "_FLOATS_PER_CHUNK", 300)
+    monkeypatch.setattr(kmeans_module, "_MIN_CHUNK_ROWS", 7)
+    X = blobs(2000, 4, 8, spread=2.0, separation=4.0, seed=26)
+    for seed in range(5):
+        _, ours = kmeans_plusplus(X, 8, random_state=seed)
+        _, theirs = sklearn_kmeans_plusplus(X, 8, random_state=seed)
+        assert np.array_equal(ours, theirs)
+    # and through KMeans.fit, which runs it on the centred data
+    ours = KMeans(8, random_state=3).fit(X)
+    theirs = SklearnKMeans(8, random_state=3, algorithm="lloyd").fit(X)
+    assert_same_fit(ours, theirs)
+
+
+@pytest.mark.parametrize("n_samples", [1, 2, 255, 256, 257, 513, 1000, 100_001])
+def test_chunks_never_end_with_a_single_row(n_samples):
+    # BLAS multiplies a single row through another kernel (rounding may differ)
+    for width in (1, 3, 60, 600):
+        rows = kmeans_module._chunk_rows(n_samples, width)
+        assert 1 <= rows <= n_samples
+        assert n_samples % rows != 1 or rows == n_samples == 1
+
+
 # ---------------------------------------------------------------------------
 # Properties
 # ---------------------------------------------------------------------------
