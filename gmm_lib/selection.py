@@ -27,9 +27,10 @@ from ._validation import (
     check_covariance_type,
     check_non_negative_float,
     check_positive_int,
+    check_random_state,
 )
 from .gaussian import expand_covariances
-from .mixture import GaussianMixture, n_parameters
+from .mixture import GaussianMixture, _check_responsibilities, n_parameters
 
 CRITERIA = ("bic", "aic", "icl")
 
@@ -199,18 +200,22 @@ class ModelSelection:
         self.criterion = criterion
         self.models = models
         self.exclude_degenerate = exclude_degenerate
+        self.best = self._best_by(criterion)
+        self.best_model = models[(self.best.n_components, self.best.covariance_type)]
+
+    def _best_by(self, criterion):
+        """The eligible row with the lowest ``criterion``."""
         eligible = [
-            row for row in rows
+            row for row in self.rows
             if np.isfinite(getattr(row, criterion))
-            and not (exclude_degenerate and row.degenerate)
+            and not (self.exclude_degenerate and row.degenerate)
         ]
         if not eligible:
             raise ValueError(
                 "Every candidate model was degenerate or failed to fit; try "
                 "scaling the data, a larger reg_covar or fewer components."
             )
-        self.best = min(eligible, key=lambda row: getattr(row, criterion))
-        self.best_model = models[(self.best.n_components, self.best.covariance_type)]
+        return min(eligible, key=lambda row: getattr(row, criterion))
 
     def table(self, criterion=None):
         """The criterion as a (len(n_components_range), len(covariance_types)) array.
@@ -243,8 +248,12 @@ class ModelSelection:
         return min(finite, key=lambda row: getattr(row, self.criterion))
 
     def to_markdown(self, criterion=None):
-        """The grid as a markdown table, degenerate cells marked with '*'."""
+        """The grid as a markdown table, degenerate cells marked with '*'.
+
+        The eligible (non-degenerate) winner *by the criterion shown* is bold.
+        """
         criterion = criterion or self.criterion
+        winner = self._best_by(criterion)
         ks = sorted({row.n_components for row in self.rows})
         types = list(dict.fromkeys(row.covariance_type for row in self.rows))
         values, flags = self.table(criterion), self.mask()
@@ -259,7 +268,7 @@ class ModelSelection:
                     cells.append("failed")
                 else:
                     mark = "*" if flags[i, j] else ""
-                    best = (k, types[j]) == (self.best.n_components, self.best.covariance_type)
+                    best = (k, types[j]) == (winner.n_components, winner.covariance_type)
                     text = f"{values[i, j]:.2f}{mark}"
                     cells.append(f"**{text}**" if best else text)
             lines.append(f"| {k} | " + " | ".join(cells) + " |")
@@ -374,3 +383,263 @@ def select_model(
                 )
             )
     return ModelSelection(rows, criterion, models, exclude_degenerate)
+
+
+def reselect(selection, criterion):
+    """The same fitted grid, chosen by another criterion (nothing is refitted).
+
+    Parameters
+    ----------
+    selection : ModelSelection
+        The result of :func:`select_model`.
+    criterion : {'bic', 'aic', 'icl'}
+
+    Returns
+    -------
+    ModelSelection
+        Same rows and models, with ``best`` the eligible row that minimises
+        ``criterion`` (degenerate fits stay excluded if they were).
+    """
+    if criterion not in CRITERIA:
+        raise ValueError(f"criterion must be one of {CRITERIA}, got {criterion!r}.")
+    if not isinstance(selection, ModelSelection):
+        raise ValueError(
+            f"selection must be a ModelSelection (from select_model), got "
+            f"{type(selection).__name__}."
+        )
+    return ModelSelection(selection.rows, criterion, selection.models,
+                          selection.exclude_degenerate)
+
+
+# ---------------------------------------------------------------------------
+# Cross-validated log-likelihood (chapter 6)
+# ---------------------------------------------------------------------------
+
+CrossValidationResult = namedtuple(
+    "CrossValidationResult",
+    ["mean_log_likelihood", "fold_log_likelihoods", "fold_sizes", "folds", "models"],
+)
+CrossValidationResult.__doc__ = """What :func:`cross_validated_log_likelihood` returns.
+
+Attributes
+----------
+mean_log_likelihood : float
+    Held-out log-likelihood per sample: every sample's ``ln p(x_n)`` under the
+    model fitted without its fold, averaged over all N samples (higher is
+    better).
+fold_log_likelihoods : ndarray of shape (n_folds,)
+    Mean held-out ``ln p(x_n)`` of the samples of each fold.
+fold_sizes : ndarray of shape (n_folds,)
+    Number of samples in each fold; ``mean_log_likelihood`` is the average of
+    ``fold_log_likelihoods`` weighted by these.
+folds : list of ndarray
+    The held-out sample indices of each fold (see :func:`fold_indices`).
+models : list of GaussianMixture
+    The model fitted on the other folds, one per fold.
+"""
+
+
+def fold_indices(n_samples, n_folds=5, random_state=None):
+    """Split ``0, ..., N-1`` at random into ``n_folds`` folds of (almost) equal size.
+
+    The indices are shuffled with ``random_state`` and cut into consecutive
+    blocks; the first ``N mod n_folds`` folds get one sample more.  This is
+    the split of scikit-learn's ``KFold(n_folds, shuffle=True,
+    random_state=...)``, so the same seed gives the same folds.
+
+    Parameters
+    ----------
+    n_samples : int
+        N, at least ``n_folds``.
+    n_folds : int, default=5
+        At least 2.
+    random_state : None, int or numpy.random.RandomState
+
+    Returns
+    -------
+    folds : list of ndarray of int
+        ``n_folds`` arrays of held-out indices; together they hold every index
+        exactly once.
+    """
+    n_samples = check_positive_int(n_samples, "n_samples")
+    n_folds = check_positive_int(n_folds, "n_folds", minimum=2)
+    if n_folds > n_samples:
+        raise ValueError(
+            f"n_folds={n_folds} is larger than the number of samples ({n_samples}); "
+            "every fold needs at least one sample."
+        )
+    indices = np.arange(n_samples)
+    check_random_state(random_state).shuffle(indices)
+    sizes = np.full(n_folds, n_samples // n_folds)
+    sizes[: n_samples % n_folds] += 1
+    return np.split(indices, np.cumsum(sizes)[:-1])
+
+
+def _check_fit_options(fit_options):
+    """Reject keyword arguments GaussianMixture does not take (or that we set)."""
+    reserved = {"n_components", "covariance_type", "random_state"}
+    clashing = sorted(reserved & set(fit_options))
+    if clashing:
+        raise ValueError(
+            f"{clashing} are arguments of cross_validated_log_likelihood itself; "
+            "pass them directly, not as fit options."
+        )
+    valid = set(GaussianMixture._param_names()) - reserved
+    unknown = sorted(set(fit_options) - valid)
+    if unknown:
+        raise ValueError(
+            f"Unknown GaussianMixture option(s) {unknown}; valid options are "
+            f"{', '.join(sorted(valid))}."
+        )
+
+
+def cross_validated_log_likelihood(
+    X, n_components, covariance_type="full", n_folds=5, random_state=None, **fit_options
+):
+    """Held-out log-likelihood of a Gaussian mixture, by K-fold cross-validation.
+
+    The samples are split into ``n_folds`` folds (:func:`fold_indices`).  For
+    each fold a :class:`GaussianMixture` is fitted to the other folds and
+    scores the held-out samples with ``ln p(x_n | theta_hat)``.  Unlike the
+    training log-likelihood, this estimate of how well the model predicts
+    *new* data does not automatically improve with K: it is an alternative
+    to BIC and AIC that needs no parameter count (Smyth, 2000).
+
+    Parameters
+    ----------
+    X : array-like of shape (N, D)
+    n_components : int
+        K.  Every training set (about ``N (n_folds - 1) / n_folds`` samples)
+        must hold at least K samples.
+    covariance_type : {'full', 'tied', 'diag', 'spherical'}, default='full'
+    n_folds : int, default=5
+    random_state : None, int or numpy.random.RandomState
+        Used for the split and passed to every fit, so an int makes the whole
+        result reproducible.
+    **fit_options
+        Other :class:`GaussianMixture` arguments, e.g. ``n_init=5`` or
+        ``reg_covar=1e-4``.
+
+    Returns
+    -------
+    CrossValidationResult
+        ``mean_log_likelihood`` (per sample, higher is better), the per-fold
+        means, fold sizes, folds and fitted models.
+
+    Raises
+    ------
+    ValueError
+        For invalid arguments, or if a fit fails (e.g. a collapsed component
+        with ``reg_covar=0``); the message names the fold.
+    """
+    X = check_array(X)
+    n_samples = X.shape[0]
+    n_components = check_positive_int(n_components, "n_components")
+    covariance_type = check_covariance_type(covariance_type)
+    _check_fit_options(fit_options)
+    folds = fold_indices(n_samples, n_folds, random_state)
+    smallest_training_set = n_samples - max(len(fold) for fold in folds)
+    if smallest_training_set < n_components:
+        raise ValueError(
+            f"With {len(folds)} folds the smallest training set has "
+            f"{smallest_training_set} samples, fewer than n_components={n_components}; "
+            "use fewer components or fewer folds."
+        )
+    fold_means, models = [], []
+    for f, held_out in enumerate(folds):
+        training = np.ones(n_samples, dtype=bool)
+        training[held_out] = False
+        model = GaussianMixture(
+            n_components=n_components,
+            covariance_type=covariance_type,
+            random_state=random_state,
+            **fit_options,
+        )
+        try:
+            model.fit(X[training])
+        except ValueError as error:
+            raise ValueError(f"Fitting on the training set of fold {f} failed: {error}") from None
+        fold_means.append(float(np.mean(model.score_samples(X[held_out]))))
+        models.append(model)
+    fold_means = np.array(fold_means)
+    sizes = np.array([len(fold) for fold in folds])
+    mean = float(np.sum(fold_means * sizes) / n_samples)
+    return CrossValidationResult(mean, fold_means, sizes, folds, models)
+
+
+# ---------------------------------------------------------------------------
+# From components to clusters: merging by entropy (chapter 6)
+# ---------------------------------------------------------------------------
+
+ComponentMerging = namedtuple("ComponentMerging", ["responsibilities", "groups", "entropies"])
+ComponentMerging.__doc__ = """What :func:`merge_components` returns.
+
+Attributes
+----------
+responsibilities : ndarray of shape (N, n_clusters)
+    ``t_nc = sum_{k in group c} gamma(z_nk)``: the probability that point n
+    belongs to cluster c.  ``responsibilities.argmax(axis=1)`` are the labels.
+groups : list of tuple of int
+    The original components of each cluster, ordered by their smallest index.
+entropies : ndarray of shape (K - n_clusters + 1,)
+    ``-sum_n sum_c t_nc ln t_nc`` before any merge and after each merge.
+"""
+
+
+def _entropy_terms(probabilities):
+    """``-t ln t`` elementwise, with ``0 ln 0 = 0``."""
+    safe = np.where(probabilities > 0.0, probabilities, 1.0)
+    return -probabilities * np.log(safe)
+
+
+def merge_components(responsibilities, n_clusters):
+    """Merge mixture components into clusters, greedily lowering the entropy.
+
+    A density may need several Gaussian components for one cluster (a skewed
+    or curved group of points).  Following Baudry et al. (2010), start from
+    the K components and merge, one pair at a time, the two whose union
+    lowers the classification entropy ``-sum_n sum_c t_nc ln t_nc`` the most,
+    i.e. the pair whose points the model can least tell apart, until
+    ``n_clusters`` groups remain.  The mixture density is unchanged: only its
+    components are grouped.
+
+    Parameters
+    ----------
+    responsibilities : array-like of shape (N, K)
+        ``gamma(z_nk)`` of a fitted mixture (rows sum to one).
+    n_clusters : int
+        Between 1 and K.
+
+    Returns
+    -------
+    ComponentMerging
+        Merged responsibilities, the groups of components, and the entropy
+        after every merge (it never increases).
+    """
+    responsibilities = _check_responsibilities(responsibilities)
+    n_components = responsibilities.shape[1]
+    n_clusters = check_positive_int(n_clusters, "n_clusters")
+    if n_clusters > n_components:
+        raise ValueError(
+            f"n_clusters={n_clusters} is larger than the number of components "
+            f"({n_components}); merging can only reduce their number."
+        )
+    merged = [responsibilities[:, k].copy() for k in range(n_components)]
+    groups = [(k,) for k in range(n_components)]
+    entropies = [float(np.sum(_entropy_terms(responsibilities)))]
+    while len(groups) > n_clusters:
+        best_gain, best_pair = -np.inf, None
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                gain = float(np.sum(
+                    _entropy_terms(merged[i]) + _entropy_terms(merged[j])
+                    - _entropy_terms(merged[i] + merged[j])
+                ))
+                if gain > best_gain:
+                    best_gain, best_pair = gain, (i, j)
+        i, j = best_pair
+        merged[i] = merged[i] + merged[j]
+        groups[i] = tuple(sorted(groups[i] + groups[j]))
+        del merged[j], groups[j]
+        entropies.append(float(np.sum(_entropy_terms(np.column_stack(merged)))))
+    return ComponentMerging(np.column_stack(merged), groups, np.array(entropies))

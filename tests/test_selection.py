@@ -169,3 +169,13 @@ def test_select_model_is_reproducible_and_keeps_failed_fits():
 def test_select_model_rejects_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         select_model(OLD_FAITHFUL, **kwargs)
+
+
+def test_markdown_bolds_the_winner_of_the_criterion_shown():
+    selection = select_model(OLD_FAITHFUL, range(1, 6), n_init=10, random_state=0)
+    by_aic = min(
+        (row for row in selection.rows if not row.degenerate), key=lambda row: row.aic
+    )
+    assert f"**{by_aic.aic:.2f}" in selection.to_markdown("aic")
+    assert f"**{selection.best.bic:.2f}" in selection.to_markdown()
+    assert selection.to_markdown("aic").count("**") == 2
