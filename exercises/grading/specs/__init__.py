@@ -1,0 +1,1 @@
+"""One trusted-check module per assignment, named after the assignment (see grading.spec)."""
