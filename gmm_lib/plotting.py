@@ -18,6 +18,7 @@ from collections import namedtuple
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap, to_rgba_array
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Circle, Ellipse
 from matplotlib.ticker import MaxNLocator
 from scipy.optimize import brentq
@@ -95,6 +96,10 @@ __all__ = [
     "plot_mixture_panels",    # chapter 7: beyond plain EM
     "plot_strip_comparison",
     "plot_traces",
+    # appendix: reproducing the textbooks
+    "plot_error_decay",
+    "plot_estimate_traces",
+    "plot_univariate_mixtures",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette, ordered for contrast on white.
@@ -2577,8 +2582,10 @@ def plot_mixture_panels(X, mixtures, titles=None, ncols=4, panel_size=(3.0, 2.7)
     """Small multiples: the same data with a different fitted mixture in each panel.
 
     Each panel is :func:`plot_mixture` with the points coloured by their
-    responsibilities under that panel's mixture; all panels share their axes
-    so the fits can be compared at a glance.
+    responsibilities under that panel's mixture; all panels share their axes,
+    framed on the data (with a small margin) rather than on the ellipses, so
+    the fits can be compared at a glance even when one component is very
+    wide.
 
     Parameters
     ----------
@@ -2633,6 +2640,10 @@ def plot_mixture_panels(X, mixtures, titles=None, ncols=4, panel_size=(3.0, 2.7)
                                       responsibilities=responsibilities))
         if titles is not None:
             ax.set_title(titles[index], fontsize=9)
+    low, high = X.min(axis=0), X.max(axis=0)
+    margin = 0.08 * np.maximum(high - low, 1e-9)
+    axes[0].set_xlim(low[0] - margin[0], high[0] + margin[0])  # shared by every panel
+    axes[0].set_ylim(low[1] - margin[1], high[1] + margin[1])
     for ax in axes[len(mixtures):]:
         ax.set_visible(False)
     return MixturePanels(figure, axes[: len(mixtures)], drawn)
@@ -2803,8 +2814,11 @@ def plot_image_map(values, ax=None, cmap="viridis", vmin=None, vmax=None, colorb
     artist = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
     ax.set_axis_off()
     if colorbar:
-        # An inset colour bar leaves the axes' own position alone (works with any layout).
-        bar = ax.figure.colorbar(artist, cax=ax.inset_axes([1.03, 0.0, 0.045, 1.0]))
+        if isinstance(ax.figure.get_layout_engine(), ConstrainedLayoutEngine):
+            bar = ax.figure.colorbar(artist, ax=ax, shrink=0.9)
+        else:
+            # An inset colour bar leaves the axes' position alone, whatever the layout.
+            bar = ax.figure.colorbar(artist, cax=ax.inset_axes([1.03, 0.0, 0.045, 1.0]))
         if label is not None:
             bar.set_label(label)
     return artist
@@ -3284,7 +3298,7 @@ def _check_trace_groups(traces):
 
 
 def plot_traces(traces, ax=None, xlabel="iteration", ylabel="ln p(X | θ)", reference=None,
-                reference_label="reference", shade_from=None, markers=True):
+                reference_label="reference", shade_from=None, markers=True, yscale="linear"):
     """Several per-iteration traces on one axes, e.g. EM, hard EM and stochastic EM.
 
     Unlike :func:`plot_history` nothing is flagged: a trace that goes down
@@ -3305,6 +3319,9 @@ def plot_traces(traces, ax=None, xlabel="iteration", ylabel="ln p(X | θ)", refe
         after a burn-in).
     markers : bool, default=True
         Small markers on every value (turn off for long traces).
+    yscale : {'linear', 'log'}, default='linear'
+        ``'log'`` for distances to an optimum, where linear convergence is
+        a straight line (every value must then be positive).
 
     Returns
     -------
@@ -3312,6 +3329,10 @@ def plot_traces(traces, ax=None, xlabel="iteration", ylabel="ln p(X | θ)", refe
         One per trace, in order.
     """
     groups = _check_trace_groups(traces)
+    if yscale not in ("linear", "log"):
+        raise ValueError(f"yscale must be 'linear' or 'log', got {yscale!r}.")
+    if yscale == "log" and any(np.any(y <= 0) for _, y in groups.values()):
+        raise ValueError("yscale='log' needs positive values in every trace.")
     if reference is not None:
         reference = _check_real_scalar(reference, "reference")
     if shade_from is not None:
@@ -3331,6 +3352,7 @@ def plot_traces(traces, ax=None, xlabel="iteration", ylabel="ln p(X | θ)", refe
         high = max(float(x.max()) for x, _ in groups.values())
         ax.axvspan(shade_from, high, color=NEUTRAL_COLOR, alpha=0.12, linewidth=0,
                    label="averaged")
+    ax.set_yscale(yscale)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=8)
@@ -3416,3 +3438,332 @@ def plot_strip_comparison(groups, ax=None, ylabel="final ln p(X | θ)", toleranc
     ax.set_xticks(positions, tick_labels)
     ax.set_ylabel(ylabel)
     return StripArtists(boxes, points, reached)
+
+
+# ---------------------------------------------------------------------------
+# Appendix: reproducing the textbooks
+# ---------------------------------------------------------------------------
+
+_COMPARISON_LINESTYLES = ("-", "--", ":", "-.")
+
+UnivariateComparisonArtists = namedtuple(
+    "UnivariateComparisonArtists", ["histogram", "rug", "lines"]
+)
+UnivariateComparisonArtists.__doc__ = """\
+Artists drawn by :func:`plot_univariate_mixtures`.
+
+Attributes
+----------
+histogram : matplotlib.container.BarContainer or None
+    The density histogram of the data (None when ``bins=0``).
+rug : matplotlib.collections.LineCollection or None
+    One tick per data point under the curves (None when ``rug=False``).
+lines : list of matplotlib.lines.Line2D
+    One density curve per mixture, in the order given.
+"""
+
+
+def _check_univariate_mixture_entry(name, entry):
+    if not isinstance(entry, (tuple, list)) or len(entry) != 3:
+        raise ValueError(
+            f"mixtures[{name!r}] must be a tuple (weights, means, variances), "
+            f"got {type(entry).__name__}."
+        )
+    weights, means, variances = _check_univariate_parameters(*entry)
+    return weights, means, variances
+
+
+def plot_univariate_mixtures(x, mixtures, ax=None, bins=10, rug=True, grid_range=None):
+    """Histogram and rug of 1-D data with the densities of several univariate mixtures.
+
+    Made to compare fits of the same data, e.g. a converged maximum-likelihood
+    fit with the rounded numbers printed in a book, or the starting mixture
+    of EM with the mixture after one iteration.
+
+    Parameters
+    ----------
+    x : array-like of shape (N,)
+    mixtures : dict of str to (weights, means, variances)
+        One curve ``p(x) = sum_k pi_k N(x | mu_k, sigma_k^2)`` per entry, the
+        first solid black, the others coloured and dashed; ``variances`` are
+        the sigma_k^2, not standard deviations.  The key is the legend label.
+    ax : matplotlib Axes, optional
+    bins : int or sequence, default=10
+        Passed to ``ax.hist`` (``density=True``); 0 draws no histogram.
+    rug : bool, default=True
+        Mark every data point with a short vertical tick at the bottom.
+    grid_range : (float, float), optional
+        Interval of the curves; by default the data and three standard
+        deviations around every mean.
+
+    Returns
+    -------
+    artists : UnivariateComparisonArtists
+        ``(histogram, rug, lines)``.
+    """
+    x = check_array(x, name="x", ndim=1)
+    if not isinstance(mixtures, dict) or not mixtures:
+        raise ValueError(
+            "mixtures must be a non-empty dict of label -> (weights, means, variances)."
+        )
+    checked = {str(name): _check_univariate_mixture_entry(name, entry)
+               for name, entry in mixtures.items()}
+    if grid_range is None:
+        low = min([x.min()] + [(m - 3.0 * np.sqrt(v)).min() for _, m, v in checked.values()])
+        high = max([x.max()] + [(m + 3.0 * np.sqrt(v)).max() for _, m, v in checked.values()])
+    else:
+        low, high = _check_limits(grid_range, "grid_range")
+    ax = _get_ax(ax)
+    histogram = None
+    if not (isinstance(bins, (int, np.integer)) and not isinstance(bins, bool) and bins == 0):
+        _, _, histogram = ax.hist(x, bins=bins, density=True, color=NEUTRAL_COLOR, alpha=0.3,
+                                  label="data")
+    grid = np.linspace(low, high, 600)
+    lines = []
+    for index, (name, (weights, means, variances)) in enumerate(checked.items()):
+        weighted = _univariate_weighted_log_prob(grid, weights, means, variances)
+        color = "black" if index == 0 else OKABE_ITO[(index - 1) % len(OKABE_ITO)]
+        style = _COMPARISON_LINESTYLES[index % len(_COMPARISON_LINESTYLES)]
+        (line,) = ax.plot(grid, np.exp(logsumexp(weighted, axis=1)), color=color,
+                          linestyle=style, linewidth=2.0 if index == 0 else 1.7, label=name)
+        lines.append(line)
+    rug_artist = None
+    if rug:
+        rug_artist = ax.plot(x, np.zeros_like(x), linestyle="none", marker="|", markersize=14,
+                             color="black", label="_nolegend_")[0]
+    ax.set_xlabel("x")
+    ax.set_ylabel("density")
+    ax.set_ylim(bottom=0.0)
+    ax.legend(frameon=False, fontsize=8)
+    return UnivariateComparisonArtists(histogram, rug_artist, lines)
+
+
+EstimateTraceArtists = namedtuple("EstimateTraceArtists", ["axes", "lines", "references", "bands"])
+EstimateTraceArtists.__doc__ = """\
+Artists drawn by :func:`plot_estimate_traces`.
+
+Attributes
+----------
+axes : list of matplotlib Axes
+    One panel per trace, in order.
+lines : dict of str to list of matplotlib.lines.Line2D
+    The iterates of every panel (one line per column of its trace).
+references : dict of str to list of matplotlib.lines.Line2D
+    The dashed fixed-point lines of every panel that has one.
+bands : dict of str to list of matplotlib.patches.Polygon
+    The shaded "rounds to the printed value" bands of every panel that has one.
+"""
+
+
+def _as_trace(values, name):
+    trace = check_array(values, name=f"traces[{name!r}]", ndim=(1, 2))
+    return trace[:, np.newaxis] if trace.ndim == 1 else trace
+
+
+def _as_levels(values, n_columns, what, name):
+    levels = np.atleast_1d(check_array(values, name=f"{what}[{name!r}]", ndim=(0, 1), min_samples=0))
+    if levels.shape not in ((n_columns,), (1,)):
+        raise ValueError(
+            f"{what}[{name!r}] must be one value, or one value per line of traces[{name!r}] "
+            f"({n_columns}), got shape {levels.shape}."
+        )
+    return levels
+
+
+def _check_trace_mapping(mapping, what, names):
+    mapping = {} if mapping is None else mapping
+    if not isinstance(mapping, dict):
+        raise ValueError(f"{what} must be a dict keyed by the names of traces.")
+    mapping = {str(key): value for key, value in mapping.items()}
+    unknown = set(mapping) - set(names)
+    if unknown:
+        raise ValueError(
+            f"{what} has keys {sorted(unknown)} that are not traces; traces are {sorted(names)}."
+        )
+    return mapping
+
+
+def plot_estimate_traces(traces, axes=None, fixed_point=None, printed=None, decimals=None,
+                         first_iteration=0, panel_size=(3.0, 2.6), band_label="rounds to printed",
+                         column_labels=None, ylim=None):
+    """The estimates of an iterative fit against the iteration, one panel per quantity.
+
+    Each panel shows the iterates theta_t of one quantity (one line per
+    component when the trace has several columns), optionally the value it
+    converges to (dashed) and, for a number printed in a book with ``d``
+    decimals, the band ``printed +- 0.5 10^-d`` of values that round to it
+    (shaded): an iterate inside the band agrees with the printed digits.
+
+    Parameters
+    ----------
+    traces : dict of str to array-like of shape (T,) or (T, K)
+        The iterates; the key is the panel title.
+    axes : sequence of matplotlib Axes, optional
+        One per trace; by default a new figure with one row of panels.
+    fixed_point : dict of str to float or array-like of shape (K,), optional
+        Limits of the traces, drawn as dashed horizontal lines (black for a
+        single line, else in the colour of each line).
+    printed : dict of str to float or array-like of shape (K,), optional
+        Printed values; ``decimals`` must then give their number of decimals.
+        One value for a panel with several lines draws one grey band shared
+        by all of them (e.g. deviations from the printed values, all 0).
+    decimals : dict of str to int, optional
+        Decimals of every printed value (the band's half-width is
+        ``0.5 * 10**-decimals``).
+    first_iteration : int, default=0
+        Iteration number of the first row of every trace.
+    panel_size : (float, float), default=(3.0, 2.6)
+        Size of one panel when the figure is created here.
+    band_label : str, default="rounds to printed"
+        Legend label of the shaded bands.
+    column_labels : dict of str to sequence of str, optional
+        Legend labels of the lines of a panel (one per column).
+    ylim : (float, float), optional
+        Vertical limits of every panel, e.g. to zoom in on the bands.
+
+    Returns
+    -------
+    artists : EstimateTraceArtists
+        ``(axes, lines, references, bands)``.
+    """
+    if not isinstance(traces, dict) or not traces:
+        raise ValueError("traces must be a non-empty dict of name -> iterates.")
+    checked = {str(name): _as_trace(values, name) for name, values in traces.items()}
+    fixed_point = _check_trace_mapping(fixed_point, "fixed_point", checked)
+    printed = _check_trace_mapping(printed, "printed", checked)
+    decimals = _check_trace_mapping(decimals, "decimals", checked)
+    column_labels = _check_trace_mapping(column_labels, "column_labels", checked)
+    missing = set(printed) - set(decimals)
+    if missing:
+        raise ValueError(
+            f"printed values {sorted(missing)} need their number of decimals in `decimals`."
+        )
+    for name, labels in column_labels.items():
+        if isinstance(labels, str) or len(labels) != checked[name].shape[1]:
+            raise ValueError(
+                f"column_labels[{name!r}] must be a sequence of {checked[name].shape[1]} "
+                f"labels, one per line."
+            )
+    if ylim is not None:
+        ylim = _check_limits(ylim, "ylim")
+    first_iteration = check_positive_int(first_iteration, "first_iteration", minimum=0)
+    if axes is None:
+        n_panels = len(checked)
+        _, axes = plt.subplots(1, n_panels, figsize=(panel_size[0] * n_panels, panel_size[1]),
+                               squeeze=False)
+        axes = list(axes[0])
+    else:
+        axes = list(np.ravel(axes))
+        if len(axes) != len(checked):
+            raise ValueError(f"axes must hold {len(checked)} Axes, one per trace; got {len(axes)}.")
+    lines, references, bands = {}, {}, {}
+    for ax, (name, trace) in zip(axes, checked.items()):
+        n_columns = trace.shape[1]
+        iterations = np.arange(trace.shape[0]) + first_iteration
+        colors = [OKABE_ITO[k % len(OKABE_ITO)] for k in range(n_columns)]
+        if name in printed:
+            places = check_positive_int(decimals[name], f"decimals[{name!r}]", minimum=0)
+            half_width = 0.5 * 10.0 ** (-places)
+            values = _as_levels(printed[name], n_columns, "printed", name)
+            band_colors = colors if values.size == n_columns else [NEUTRAL_COLOR]
+            bands[name] = [
+                ax.axhspan(value - half_width, value + half_width, color=color,
+                           alpha=0.18 if values.size == n_columns else 0.3, linewidth=0,
+                           label=str(band_label) if k == 0 else "_nolegend_")
+                for k, (value, color) in enumerate(zip(values, band_colors))
+            ]
+        if name in fixed_point:
+            values = _as_levels(fixed_point[name], n_columns, "fixed_point", name)
+            line_colors = ["black"] if n_columns == 1 or values.size == 1 else colors
+            references[name] = [
+                ax.axhline(value, color=color, linestyle="--", linewidth=1.0,
+                           label="fixed point" if k == 0 else "_nolegend_")
+                for k, (value, color) in enumerate(zip(values, line_colors))
+            ]
+        labels = column_labels.get(name)
+        lines[name] = [
+            ax.plot(iterations, trace[:, k], color=colors[k], marker="o", markersize=2.5,
+                    linewidth=1.4,
+                    label=(str(labels[k]) if labels is not None
+                           else ("iterates" if k == 0 else "_nolegend_")))[0]
+            for k in range(n_columns)
+        ]
+        ax.set_title(name)
+        ax.set_xlabel("iteration")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+    axes[0].legend(frameon=False, fontsize=7)
+    return EstimateTraceArtists(axes, lines, references, bands)
+
+
+def plot_error_decay(errors, ax=None, rate=None, thresholds=None, first_iteration=0,
+                     ylabel="distance to the fixed point"):
+    """Errors of an iteration on a logarithmic axis, where linear convergence is a straight line.
+
+    Parameters
+    ----------
+    errors : dict of str to array-like of shape (T,)
+        Non-negative errors per iteration (e.g. ``max_j |theta_t,j - theta_hat_j|``);
+        zeros are not drawn (a log axis cannot show them).
+    ax : matplotlib Axes, optional
+    rate : float, optional
+        A rate ``0 < rho < 1``: draws the line ``c rho^t`` of linear
+        convergence through the last positive error of the first trace
+        (where the iteration is closest to its asymptotic regime).
+    thresholds : dict of str to float, optional
+        Horizontal dotted lines, e.g. the half-width of the last printed digit.
+    first_iteration : int, default=0
+    ylabel : str
+
+    Returns
+    -------
+    lines : list of matplotlib.lines.Line2D
+        One per error trace, in order.
+    """
+    if not isinstance(errors, dict) or not errors:
+        raise ValueError("errors must be a non-empty dict of name -> errors per iteration.")
+    checked = {}
+    for name, values in errors.items():
+        values = check_array(values, name=f"errors[{name!r}]", ndim=1)
+        if np.any(values < 0.0):
+            raise ValueError(f"errors[{name!r}] must be non-negative (distances).")
+        checked[str(name)] = values
+    if rate is not None:
+        rate = _check_real_scalar(rate, "rate")
+        if not 0.0 < rate < 1.0:
+            raise ValueError(f"rate must lie strictly between 0 and 1, got {rate}.")
+    thresholds = {} if thresholds is None else thresholds
+    if not isinstance(thresholds, dict):
+        raise ValueError("thresholds must be a dict of label -> positive level.")
+    levels = {}
+    for label, level in thresholds.items():
+        level = _check_real_scalar(level, f"thresholds[{label!r}]")
+        if level <= 0.0:
+            raise ValueError(f"thresholds[{label!r}] must be positive, got {level}.")
+        levels[str(label)] = level
+    first_iteration = check_positive_int(first_iteration, "first_iteration", minimum=0)
+    ax = _get_ax(ax)
+    lines = []
+    for index, (name, values) in enumerate(checked.items()):
+        iterations = np.arange(values.shape[0]) + first_iteration
+        shown = values > 0.0
+        (line,) = ax.plot(iterations[shown], values[shown], color=OKABE_ITO[index % len(OKABE_ITO)],
+                          marker="o", markersize=2.5, linewidth=1.4, label=name)
+        lines.append(line)
+    if rate is not None:
+        values = next(iter(checked.values()))
+        positive = np.flatnonzero(values > 0.0)
+        anchor = positive[-1] if positive.size else 0
+        level = values[anchor] if positive.size else 1.0
+        iterations = np.arange(values.shape[0])
+        ax.plot(iterations + first_iteration, level * rate ** (iterations - anchor),
+                color="black", linestyle="--", linewidth=1.0, label=f"∝ ρ^t, ρ = {rate:.3f}")
+    for index, (label, level) in enumerate(levels.items()):
+        ax.axhline(level, color=NEUTRAL_COLOR, linestyle=":", linewidth=1.2, label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel(ylabel)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(frameon=False, fontsize=8)
+    return lines
