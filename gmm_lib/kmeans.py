@@ -38,6 +38,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .exceptions import ConvergenceWarning, NotFittedError
 from ._validation import (
     check_array,
     check_n_components,
@@ -70,14 +71,6 @@ _MIN_CHUNK_ROWS = 256
 # The matrix products of the assignment step read at most about this many
 # floats of X at a time (half of a typical L2 cache).
 _FLOATS_PER_PRODUCT = 2**16
-
-
-class ConvergenceWarning(UserWarning):
-    """Warning raised when k-means finds fewer distinct clusters than asked for."""
-
-
-class NotFittedError(ValueError, AttributeError):
-    """Raised when a model is used (``predict``, ...) before ``fit``."""
 
 
 # ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from . import _covariance, _fast
+from .exceptions import ConvergenceWarning, NotFittedError
 from ._validation import (
     check_array,
     check_covariance_parameter,
@@ -58,14 +59,6 @@ __all__ = [
 ]
 
 INIT_PARAMS = ("kmeans", "k-means++", "random", "random_from_data")
-
-
-class ConvergenceWarning(UserWarning):
-    """Warning issued when EM stops at ``max_iter`` before converging."""
-
-
-class NotFittedError(ValueError, AttributeError):
-    """Raised when a method that needs a fitted model is called before ``fit``."""
 
 
 ###############################################################################

@@ -35,6 +35,7 @@ MODULES = [
     ("generation", "Checking generated samples against held-out data: nearest neighbours, energy distance and test, dequantisation."),
     ("classification", "Classification with one Gaussian mixture per class (mixture discriminant analysis)."),
     ("datasets", "Old Faithful and teaching samples with a known truth."),
+    ("exceptions", "The warnings and errors gmm_lib raises."),
     ("plotting", "The figures of the chapters (needs matplotlib)."),
     ("interactive", "Widgets for a live kernel and offline animations for the static book (needs matplotlib and ipywidgets)."),
 ]
