@@ -8,6 +8,9 @@ described, headings do not skip levels, internal links and anchors resolve and
 the page fits a phone's width; and that the saved widgets render, the
 animations step, exercise solutions expand and the search page works.
 Screenshots at laptop and phone width go to ``_build/screenshots/``.
+The lecture slides (``_build/html/slides/``, one reveal.js deck per chapter)
+are opened the same way: each loads offline without errors with its math
+typeset and no MyST syntax left, and one deck is advanced slide by slide.
 
 Run it after ``bash scripts/build_book.sh``.  It is skipped (with the reason)
 when the book is not built, Chromium is missing (``apt-get install -y
@@ -46,7 +49,7 @@ LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 # Pages made by Sphinx itself rather than written for the book.
 GENERATED_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
-NOT_PAGES = {"_static", "_sources", "_vendor", "_images"}
+NOT_PAGES = {"_static", "_sources", "_vendor", "_images", "slides"}  # decks: see the end
 
 if not (HTML_DIR / "index.html").is_file():
     pytest.skip(
@@ -559,6 +562,74 @@ def test_search_finds_responsibilities(open_page):
     assert found, "search found nothing for 'responsibilities'"
     assert any("chapters/" in href for href in found), found
     assert recorder.blocked == []
+    assert recorder.console_errors == [] and recorder.page_errors == []
+
+
+# --------------------------------------------------------------------------
+# Lecture slides
+# --------------------------------------------------------------------------
+
+DECKS = sorted(p.relative_to(HTML_DIR).as_posix() for p in (HTML_DIR / "slides").glob("*.html"))
+MYST_LEFTOVERS = ("{eq}`", "{numref}`", "{prf:", "{cite", "```{", ":label:", "{ref}`", "{doc}`")
+
+DECK_FACTS = """() => {
+    const text = document.querySelector('.reveal .slides').innerText;
+    return {
+        slides: Reveal.getTotalSlides(),
+        math: document.querySelectorAll('mjx-container').length,
+        text: text,
+        notes: document.querySelectorAll('aside.notes').length,
+        brokenImages: Array.from(document.images)
+            .filter(img => !img.complete || img.naturalWidth === 0).map(img => img.src.slice(0, 80)),
+    };
+}"""
+
+
+def _open_deck(open_page, deck):
+    page, recorder = open_page(deck)
+    page.wait_for_function("window.Reveal && window.Reveal.isReady()", timeout=30000)
+    return page, recorder
+
+
+def test_every_chapter_has_a_deck():
+    chapters = sorted(Path(page).stem for page in CHAPTERS)
+    assert sorted(Path(deck).name.removesuffix(".slides.html") for deck in DECKS) == chapters
+
+
+@pytest.mark.parametrize("deck", DECKS)
+def test_deck_loads_offline_with_math_and_no_myst_left(deck, open_page):
+    page, recorder = _open_deck(open_page, deck)
+    facts = page.evaluate(DECK_FACTS)
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOT_DIR / f"slides_{Path(deck).stem}.png")
+    page.context.close()
+    assert recorder.blocked == [], "requests to other sites"
+    assert recorder.console_errors == [] and recorder.page_errors == []
+    assert recorder.failed_loads == []
+    assert facts["slides"] >= 10 and facts["math"] > 0
+    raw = [token for token in ("$$", "\\(", "\\begin{") if token in facts["text"]]
+    assert raw == [], f"TeX left untypeset on a slide: {raw}"
+    assert facts["brokenImages"] == []
+    left = [token for token in MYST_LEFTOVERS if token in facts["text"]]
+    assert left == [], f"MyST syntax shown on the slides: {left}"
+
+
+def test_a_deck_advances_and_has_notes_and_widgets(open_page):
+    page, recorder = _open_deck(open_page, "slides/04_em.slides.html")
+    assert page.evaluate("[Reveal.getIndices().h, Reveal.getIndices().v]") == [0, 0]
+    title = page.evaluate("Reveal.getCurrentSlide().innerText")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("Reveal.getIndices().h === 1", timeout=5000)
+    assert page.evaluate("Reveal.getCurrentSlide().innerText") != title
+    assert "#/1" in page.url  # the address keeps the slide
+    page.keyboard.press("Space")  # next slide in reading order
+    page.wait_for_function("Reveal.getIndices().h + Reveal.getIndices().v >= 2", timeout=5000)
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOT_DIR / "slides_04_em_advanced.png")
+    facts = page.evaluate(DECK_FACTS)
+    assert facts["notes"] > 0, "exercise solutions should be speaker notes"
+    assert page.evaluate(WIDGETS_RENDERED)
+    assert page.locator(CONTROLS).count() > 0
     assert recorder.console_errors == [] and recorder.page_errors == []
 
 
