@@ -175,6 +175,55 @@ def check_weights(weights, n_components, name="weights"):
     return weights
 
 
+def check_responsibilities(responsibilities, n_samples=None, n_components=None,
+                           name="responsibilities", sample="sample"):
+    """Check an (N, K) table of responsibilities: rows are distributions over components.
+
+    Parameters
+    ----------
+    responsibilities : array-like of shape (n_samples, n_components)
+        ``gamma(z_nk)``, or any per-sample distribution over the K components
+        (one-hot labels are allowed).
+    n_samples, n_components : int, optional
+        The expected number of rows and columns, when known.
+    name : str
+        Name used in error messages.
+    sample : str
+        What a row is, for error messages ("sample", "point", "pixel").
+
+    Returns
+    -------
+    responsibilities : ndarray of shape (n_samples, n_components)
+    """
+    responsibilities = check_array(responsibilities, name=name, ndim=2)
+    rows, columns = responsibilities.shape
+    if n_samples is not None and rows != n_samples:
+        raise ValueError(
+            f"{name} must have one row per {sample}: expected {n_samples} rows, "
+            f"but its shape is {responsibilities.shape}."
+        )
+    if n_components is not None and columns != n_components:
+        raise ValueError(
+            f"{name} must have one column per component: expected {n_components} "
+            f"columns, but its shape is {responsibilities.shape}."
+        )
+    low, high = responsibilities.min(), responsibilities.max()
+    if low < -1e-12 or high > 1.0 + 1e-12:
+        raise ValueError(
+            f"{name} are probabilities and must lie in [0, 1], but the range is "
+            f"[{low:.6g}, {high:.6g}]."
+        )
+    row_sums = responsibilities.sum(axis=1)
+    bad = np.flatnonzero(np.abs(row_sums - 1.0) > 1e-6)
+    if bad.size:
+        raise ValueError(
+            f"Each row of {name} must sum to one (a {sample} is shared out "
+            f"completely among the components), but row {bad[0]} sums to "
+            f"{row_sums[bad[0]]:.6g} ({bad.size} such row(s))."
+        )
+    return responsibilities
+
+
 def check_means(means, n_components, n_features, name="means"):
     """Check component means: shape (n_components, n_features), finite."""
     means = check_array(means, name=name, ndim=2)

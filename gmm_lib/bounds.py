@@ -58,6 +58,7 @@ from ._validation import (
     check_n_components,
     check_non_negative_float,
     check_positive_int,
+    check_responsibilities,
 )
 from .mixture import (
     _check_mixture_parameters,
@@ -121,35 +122,12 @@ kls : ndarray of shape (2 T,)
 # Private helpers
 
 
-def _check_q(responsibilities_q, n_samples, n_components):
-    """Validate a table of per-sample distributions over the K components."""
-    q = check_array(responsibilities_q, name="responsibilities_q", ndim=2)
-    if q.shape != (n_samples, n_components):
-        raise ValueError(
-            "responsibilities_q must have one row per sample and one column per "
-            f"component, i.e. shape ({n_samples}, {n_components}), but has shape "
-            f"{q.shape}."
-        )
-    if q.min() < 0.0 or q.max() > 1.0:
-        raise ValueError(
-            "responsibilities_q holds probabilities q(z_nk = 1) and must lie in "
-            f"[0, 1], but the range is [{q.min():.6g}, {q.max():.6g}]."
-        )
-    row_sums = q.sum(axis=1)
-    worst = int(np.argmax(np.abs(row_sums - 1.0)))
-    if abs(row_sums[worst] - 1.0) > 1e-6:
-        raise ValueError(
-            "Each row of responsibilities_q is a distribution over the components "
-            f"and must sum to one, but row {worst} sums to {row_sums[worst]:.6g}."
-        )
-    return q
-
-
 def _checked_inputs(X, responsibilities_q, weights, means, covariances, covariance_type):
     X, weights, means, covariances = _check_mixture_parameters(
         X, weights, means, covariances, covariance_type
     )
-    q = _check_q(responsibilities_q, X.shape[0], means.shape[0])
+    q = check_responsibilities(responsibilities_q, X.shape[0], means.shape[0],
+                               name="responsibilities_q")
     precisions_cholesky = _covariance.precisions_cholesky_from_covariances(
         covariances, covariance_type
     )
@@ -252,8 +230,7 @@ def entropy(responsibilities_q):
     -------
     entropy : float
     """
-    q = check_array(responsibilities_q, name="responsibilities_q", ndim=2)
-    q = _check_q(q, q.shape[0], q.shape[1])
+    q = check_responsibilities(responsibilities_q, name="responsibilities_q")
     return _entropy(q)
 
 

@@ -38,10 +38,10 @@ from ._validation import (
     check_non_negative_float,
     check_positive_int,
     check_random_state,
+    check_responsibilities,
 )
 from .mixture import (
     _check_mixture_parameters,
-    _check_responsibilities,
     _e_step,
     _m_step,
     _snapshot,
@@ -86,7 +86,7 @@ def classification_step(responsibilities):
     -------
     labels : ndarray of shape (n_samples,), dtype int
     """
-    responsibilities = _check_responsibilities(responsibilities)
+    responsibilities = check_responsibilities(responsibilities)
     return np.argmax(responsibilities, axis=1)
 
 
@@ -119,7 +119,7 @@ def sample_assignments(responsibilities, random_state=None):
     labels : ndarray of shape (n_samples,), dtype int
         A component of zero responsibility is never drawn.
     """
-    responsibilities = _check_responsibilities(responsibilities)
+    responsibilities = check_responsibilities(responsibilities)
     random_state = check_random_state(random_state)
     return _sample_assignments(responsibilities, random_state)
 

@@ -40,6 +40,7 @@ from ._validation import (
     check_non_negative_float,
     check_positive_int,
     check_random_state,
+    check_responsibilities,
     check_weights,
 )
 from .kmeans import KMeans, kmeans_plusplus
@@ -77,30 +78,6 @@ def _check_mixture_parameters(X, weights, means, covariances, covariance_type):
         covariances, covariance_type, n_components, X.shape[1]
     )
     return X, weights, means, covariances
-
-
-def _check_responsibilities(responsibilities, n_samples=None):
-    """Validate responsibilities: shape (n_samples, K), rows are probabilities."""
-    responsibilities = check_array(responsibilities, name="responsibilities")
-    if n_samples is not None and responsibilities.shape[0] != n_samples:
-        raise ValueError(
-            f"responsibilities must have one row per sample: X has {n_samples} "
-            f"samples but responsibilities has {responsibilities.shape[0]} rows."
-        )
-    if responsibilities.min() < 0.0 or responsibilities.max() > 1.0:
-        raise ValueError(
-            "responsibilities are probabilities and must lie in [0, 1], but the "
-            f"range is [{responsibilities.min():.6g}, {responsibilities.max():.6g}]."
-        )
-    row_sums = responsibilities.sum(axis=1)
-    worst = int(np.argmax(np.abs(row_sums - 1.0)))
-    if abs(row_sums[worst] - 1.0) > 1e-6:
-        raise ValueError(
-            "Each row of responsibilities must sum to one (every point is shared "
-            f"out completely among the components), but row {worst} sums to "
-            f"{row_sums[worst]:.6g}."
-        )
-    return responsibilities
 
 
 def _check_init_params(init_params):
@@ -211,7 +188,7 @@ def n_effective(responsibilities):
     -------
     n_k : ndarray of shape (n_components,)
     """
-    responsibilities = _check_responsibilities(responsibilities)
+    responsibilities = check_responsibilities(responsibilities)
     return responsibilities.sum(axis=0)
 
 
@@ -335,7 +312,7 @@ def m_step(X, responsibilities, covariance_type="full", reg_covar=1e-6):
     check_covariance_type(covariance_type)
     reg_covar = check_non_negative_float(reg_covar, "reg_covar")
     X = check_array(X, name="X")
-    responsibilities = _check_responsibilities(responsibilities, X.shape[0])
+    responsibilities = check_responsibilities(responsibilities, X.shape[0])
     return _m_step(X, responsibilities, covariance_type, reg_covar)
 
 

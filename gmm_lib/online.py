@@ -47,11 +47,12 @@ from ._validation import (
     check_non_negative_float,
     check_positive_int,
     check_random_state,
+    check_responsibilities,
     covariance_shape,
 )
 from .datasets import sample_mixture
 from .kmeans import _check_centers, _cluster_sums_and_counts, assign_clusters
-from .mixture import _check_mixture_parameters, _e_step, _check_responsibilities, _snapshot
+from .mixture import _check_mixture_parameters, _e_step, _snapshot
 
 __all__ = [
     "SufficientStatistics",
@@ -174,7 +175,7 @@ def sufficient_statistics(X, responsibilities, covariance_type="full", shift=Non
     """
     check_covariance_type(covariance_type)
     X = check_array(X, name="X")
-    responsibilities = _check_responsibilities(responsibilities, X.shape[0])
+    responsibilities = check_responsibilities(responsibilities, X.shape[0])
     shift = _check_shift(shift, X.shape[1])
     return _sufficient_statistics(X, responsibilities, covariance_type, shift)
 

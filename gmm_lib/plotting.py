@@ -28,6 +28,7 @@ from ._validation import (
     check_array,
     check_non_negative_float,
     check_positive_int,
+    check_responsibilities,
     check_weights,
 )
 from .gaussian import (
@@ -214,35 +215,6 @@ def _check_mixture_2d(weights, means, covariances, covariance_type):
     return weights, means, full
 
 
-def _check_responsibilities(responsibilities, n_samples=None, n_components=None):
-    """Validate an (N, K) matrix of responsibilities whose rows sum to one."""
-    responsibilities = check_array(responsibilities, name="responsibilities", ndim=2)
-    if n_samples is not None and responsibilities.shape[0] != n_samples:
-        raise ValueError(
-            f"responsibilities must have one row per point: expected "
-            f"{n_samples} rows, got {responsibilities.shape[0]}."
-        )
-    if n_components is not None and responsibilities.shape[1] != n_components:
-        raise ValueError(
-            f"responsibilities must have one column per component: expected "
-            f"{n_components} columns, got {responsibilities.shape[1]}."
-        )
-    if responsibilities.min() < -1e-9 or responsibilities.max() > 1.0 + 1e-9:
-        raise ValueError(
-            f"responsibilities are probabilities and must lie in [0, 1], but "
-            f"the range is [{responsibilities.min():.6g}, {responsibilities.max():.6g}]."
-        )
-    row_sums = responsibilities.sum(axis=1)
-    bad = np.flatnonzero(np.abs(row_sums - 1.0) > 1e-6)
-    if bad.size:
-        raise ValueError(
-            f"each row of responsibilities must sum to one (the point's "
-            f"posterior over components), but row {bad[0]} sums to "
-            f"{row_sums[bad[0]]:.6g} ({bad.size} bad row(s) in total)."
-        )
-    return responsibilities
-
-
 def _check_labels(labels, n_samples, n_components=None):
     """Validate non-negative integer labels of length N (less than K if given)."""
     labels = check_array(labels, name="labels", ndim=1)
@@ -353,7 +325,7 @@ def responsibility_colors(responsibilities, palette=None):
     colors : ndarray of shape (N, 4)
         RGBA rows, each a convex combination of the palette colours.
     """
-    responsibilities = _check_responsibilities(responsibilities)
+    responsibilities = check_responsibilities(responsibilities)
     colors = _palette_rgba(responsibilities.shape[1], palette)
     return np.clip(responsibilities @ colors, 0.0, 1.0)
 
@@ -920,8 +892,8 @@ def plot_mixture(
     if X is not None:
         X = _check_points_2d(X)
         if responsibilities is not None:
-            responsibilities = _check_responsibilities(
-                responsibilities, X.shape[0], n_components
+            responsibilities = check_responsibilities(
+                responsibilities, X.shape[0], n_components, sample="point"
             )
             point_colors = np.clip(responsibilities @ colors, 0.0, 1.0)
         elif labels is not None:
@@ -1093,7 +1065,7 @@ def plot_responsibilities(X, responsibilities, ax=None, palette=None, cmap=None,
     scatter : matplotlib.collections.PathCollection
     """
     X = _check_points_2d(X)
-    responsibilities = _check_responsibilities(responsibilities, n_samples=X.shape[0])
+    responsibilities = check_responsibilities(responsibilities, X.shape[0], sample="point")
     n_components = responsibilities.shape[1]
     ax = _get_ax(ax)
     style = {"s": 14, "linewidths": 0}
@@ -1906,7 +1878,7 @@ def plot_uncertain_points(X, responsibilities, threshold=0.6, ax=None, **kwargs)
         them; it may be zero).
     """
     X = _check_points_2d(X)
-    responsibilities = _check_responsibilities(responsibilities, n_samples=X.shape[0])
+    responsibilities = check_responsibilities(responsibilities, X.shape[0], sample="point")
     threshold = _check_threshold(threshold)
     ax = _get_ax(ax)
     uncertain = responsibilities.max(axis=1) < threshold

@@ -22,7 +22,12 @@ import math
 
 import numpy as np
 
-from ._validation import check_array, check_n_features, check_positive_int
+from ._validation import (
+    check_array,
+    check_n_features,
+    check_positive_int,
+    check_responsibilities,
+)
 
 __all__ = [
     "image_to_pixels",
@@ -211,7 +216,7 @@ def soft_quantize(responsibilities, palette):
     -------
     colours : ndarray of shape (N, C)
     """
-    responsibilities = _check_responsibilities(responsibilities)
+    responsibilities = check_responsibilities(responsibilities, sample="pixel")
     palette = check_array(palette, name="palette")
     if palette.shape[0] != responsibilities.shape[1]:
         raise ValueError(
@@ -303,23 +308,6 @@ def compression_ratio(n_pixels, n_colors, n_channels=3, bits_per_channel=8):
     return original / compressed
 
 
-def _check_responsibilities(responsibilities, n_pixels=None):
-    responsibilities = check_array(responsibilities, name="responsibilities")
-    if responsibilities.min() < 0.0 or not np.allclose(
-        responsibilities.sum(axis=1), 1.0, rtol=0.0, atol=1e-6
-    ):
-        raise ValueError(
-            "responsibilities must be non-negative with rows summing to one "
-            "(e.g. GaussianMixture.predict_proba)."
-        )
-    if n_pixels is not None and responsibilities.shape[0] != n_pixels:
-        raise ValueError(
-            f"responsibilities have {responsibilities.shape[0]} rows but the image has "
-            f"{n_pixels} pixels."
-        )
-    return responsibilities
-
-
 def responsibility_maps(responsibilities, image_shape):
     """One soft segmentation map per component: ``gamma(z_nk)`` laid out as the image.
 
@@ -336,7 +324,7 @@ def responsibility_maps(responsibilities, image_shape):
     """
     responsibilities = check_array(responsibilities, name="responsibilities")
     shape = _check_image_shape(image_shape, responsibilities.shape[0])
-    responsibilities = _check_responsibilities(responsibilities)
+    responsibilities = check_responsibilities(responsibilities, sample="pixel")
     return responsibilities.T.reshape(-1, shape[0], shape[1]).copy()
 
 
@@ -361,7 +349,7 @@ def uncertainty_map(responsibilities, image_shape, kind="entropy"):
     """
     responsibilities = check_array(responsibilities, name="responsibilities")
     shape = _check_image_shape(image_shape, responsibilities.shape[0])
-    responsibilities = _check_responsibilities(responsibilities)
+    responsibilities = check_responsibilities(responsibilities, sample="pixel")
     if kind == "entropy":
         positive = responsibilities > 0.0
         logs = np.log(np.where(positive, responsibilities, 1.0))

@@ -75,9 +75,10 @@ from ._validation import (
     check_non_negative_float,
     check_positive_int,
     check_random_state,
+    check_responsibilities,
     check_weights,
 )
-from .mixture import _check_mixture_parameters, _check_responsibilities, _e_step
+from .mixture import _check_mixture_parameters, _e_step
 
 __all__ = [
     "MixturePrior",
@@ -530,7 +531,7 @@ def map_m_step(X, responsibilities, prior, covariance_type="full"):
     """
     check_covariance_type(covariance_type)
     X = check_array(X, name="X")
-    responsibilities = _check_responsibilities(responsibilities, X.shape[0])
+    responsibilities = check_responsibilities(responsibilities, X.shape[0])
     prior = _check_prior(prior, X.shape[1], covariance_type)
     return _map_m_step(X, responsibilities, prior, covariance_type)
 

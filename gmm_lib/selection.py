@@ -28,9 +28,10 @@ from ._validation import (
     check_non_negative_float,
     check_positive_int,
     check_random_state,
+    check_responsibilities,
 )
 from .gaussian import expand_covariances
-from .mixture import GaussianMixture, _check_responsibilities, n_parameters
+from .mixture import GaussianMixture, n_parameters
 
 CRITERIA = ("bic", "aic", "icl")
 
@@ -616,7 +617,7 @@ def merge_components(responsibilities, n_clusters):
         Merged responsibilities, the groups of components, and the entropy
         after every merge (it never increases).
     """
-    responsibilities = _check_responsibilities(responsibilities)
+    responsibilities = check_responsibilities(responsibilities)
     n_components = responsibilities.shape[1]
     n_clusters = check_positive_int(n_clusters, "n_clusters")
     if n_clusters > n_components:

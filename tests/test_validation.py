@@ -67,3 +67,24 @@ def test_weights_means_covariances():
         v.check_covariance_parameter([1.0, 0.0], "spherical", 2, 5)
     with pytest.raises(ValueError, match=r"shape \(2, 5\)"):
         v.check_covariance_parameter([1.0, 1.0], "diag", 2, 5)
+
+
+def test_check_responsibilities_accepts_distributions_and_one_hot():
+    soft = np.array([[0.25, 0.75], [1.0, 0.0], [0.5, 0.5]])
+    assert v.check_responsibilities(soft, n_samples=3, n_components=2) is not None
+    assert v.check_responsibilities(np.eye(3)).shape == (3, 3)
+
+
+@pytest.mark.parametrize("table, kwargs, message", [
+    (np.full((3, 2), 0.5), {"n_samples": 4}, r"one row per sample: expected 4 rows.*\(3, 2\)"),
+    (np.full((3, 2), 0.5), {"n_components": 3}, r"one column per component: expected 3"),
+    (np.array([[1.5, -0.5]]), {}, r"must lie in \[0, 1\]"),
+    (np.array([[0.5, 0.5], [0.2, 0.2]]), {}, r"row 1 sums to 0\.4 \(1 such row"),
+    (np.array([[0.5, np.nan]]), {}, "NaN"),
+    (np.array([0.5, 0.5]), {}, "2-D"),
+    (np.full((2, 2), 0.2), {"name": "responsibilities_q", "sample": "pixel"},
+     r"Each row of responsibilities_q must sum to one \(a pixel"),
+])
+def test_check_responsibilities_messages(table, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        v.check_responsibilities(table, **kwargs)
