@@ -65,7 +65,12 @@ def check_array(X, name="X", ndim=2, min_samples=1, dtype=np.float64, copy=False
             f"{name} must be a {expected} array, but it has {arr.ndim} "
             f"dimension(s) with shape {arr.shape}.{hint}"
         )
-    if arr.size and not np.isfinite(arr).all():
+    # A NaN or an infinity makes the sum non-finite; the sum needs no N x D
+    # temporary.  Only when it is not finite (or overflows on huge finite
+    # entries) is every entry checked.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = arr.sum() if arr.size else 0.0
+    if not np.isfinite(total) and not np.isfinite(arr).all():
         n_nan = int(np.isnan(arr).sum())
         n_inf = int(np.isinf(arr).sum())
         raise ValueError(

@@ -88,3 +88,17 @@ def test_check_responsibilities_accepts_distributions_and_one_hot():
 def test_check_responsibilities_messages(table, kwargs, message):
     with pytest.raises(ValueError, match=message):
         v.check_responsibilities(table, **kwargs)
+
+
+def test_check_array_finiteness_without_a_full_temporary():
+    # The fast path sums the entries: a sum that overflows on huge but finite
+    # entries must not be mistaken for an infinity, and no RuntimeWarning leaks.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert v.check_array(np.array([[1e308, 1e308], [-1e308, 1e308]])).shape == (2, 2)
+        with pytest.raises(ValueError, match="0 NaN and 2 infinite"):
+            v.check_array(np.array([[np.inf, -np.inf]]))
+        with pytest.raises(ValueError, match="1 NaN and 1 infinite"):
+            v.check_array(np.array([[np.nan, 1.0], [np.inf, 0.0]]))
