@@ -8,14 +8,21 @@ Usage, from the course directory (``exercises/``)::
 verifier's per-cell and per-call limit.  Always use this command rather than
 plain ``nbgrader autograde``: the kernel's scores alone can be faked by the
 submission (see :mod:`grading.verify`).
+
+The kernels and the verifier's workers run with one BLAS thread: the
+exercises' arrays are tiny, and a multithreaded BLAS on a busy machine made
+small triangular solves tens of times slower, enough to hit the time limit.
 """
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from .verify import verify_assignment
+
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def main(argv=None):
@@ -25,6 +32,7 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=60.0,
                         help="seconds per cell (nbgrader) and per call (verifier)")
     args = parser.parse_args(argv)
+    os.environ.update(ONE_THREAD)  # inherited by nbgrader's kernels and the verifier's workers
     base = [sys.executable, "-m", "nbgrader", "autograde", args.assignment, "--force",
             f"--Execute.timeout={int(args.timeout)}"]
     command = base + [f"--student={student}" for student in args.student or []]
