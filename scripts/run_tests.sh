@@ -20,3 +20,10 @@ export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 test -x /usr/bin/chromium || { echo "chromium is missing" >&2; exit 1; }
 python -c "import playwright.sync_api, nbgrader" || { echo "playwright/nbgrader missing" >&2; exit 1; }
 python -m pytest --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg -q "$@"
+# Summaries the tests wrote (pages and decks checked in the browser, grading
+# time per submission and every fixture's kernel and final score).
+for report in _build/browser_report.json _build/grading_report.json; do
+    if [ -f "$report" ]; then
+        python scripts/summarize_reports.py "$report"
+    fi
+done

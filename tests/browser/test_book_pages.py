@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import html.parser
+import json
 import re
 import socket
 import subprocess
@@ -178,6 +179,7 @@ class Recorder:
 
 
 ALL_BLOCKED: list[str] = []
+OPENED: list[tuple[str, Recorder]] = []  # every visit, for the summary at the end
 
 
 @pytest.fixture(scope="module")
@@ -195,6 +197,7 @@ def open_page(browser, base_url):
         page.goto(base_url + page_path, wait_until="load")
         _settle(page)
         ALL_BLOCKED.extend(recorder.blocked)
+        OPENED.append((page_path, recorder))
         return page, recorder
 
     yield _open
@@ -635,5 +638,19 @@ def test_a_deck_advances_and_has_notes_and_widgets(open_page):
 
 
 def test_no_request_left_127_0_0_1():
-    """Runs last in this module: nothing any test opened reached another site."""
+    """Runs last in this module: nothing any test opened reached another site.
+
+    Also writes ``_build/browser_report.json``: the pages and decks opened,
+    and the blocked requests, console and page errors summed over all visits.
+    """
+    summary = {
+        "pages": sorted({path for path, _ in OPENED if not path.startswith("slides/")}),
+        "decks": sorted({path for path, _ in OPENED if path.startswith("slides/")}),
+        "visits": len(OPENED),
+        "blocked_requests": sum(len(r.blocked) for _, r in OPENED),
+        "console_errors": sum(len(r.console_errors) for _, r in OPENED),
+        "page_errors": sum(len(r.page_errors) for _, r in OPENED),
+        "failed_loads": sum(len(r.failed_loads) for _, r in OPENED),
+    }
+    (ROOT / "_build" / "browser_report.json").write_text(json.dumps(summary, indent=1))
     assert ALL_BLOCKED == []
