@@ -34,6 +34,13 @@ def set_answer(notebook, grade_id, source):
     cell(notebook, grade_id).source = source
 
 
+def replace_in_answer(notebook, grade_id, old, new):
+    """Edit one answer cell: ``old`` (which must be there) becomes ``new``."""
+    target = cell(notebook, grade_id)
+    assert old in target.source, f"{grade_id} no longer contains {old!r}"
+    target.source = target.source.replace(old, new)
+
+
 def append_to_answer(notebook, grade_id, source):
     answer = cell(notebook, grade_id)
     answer.source = answer.source + "\n" + source
@@ -55,6 +62,11 @@ class Assignment:
         expected = dict(self.points)
         expected.update(changes)
         return expected
+
+    def baseline(self):
+        """The submissions every assignment has: the solution and the untouched release."""
+        return {"solution": (self.solution(), self.full()),
+                "untouched": (copy.deepcopy(self.release), self.zero())}
 
     def zero(self):
         return {grade_id: 0.0 for grade_id in self.points}

@@ -29,3 +29,17 @@ def test_ex06_table_is_what_select_model_fits():
                  if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
     for row in spec.FAITHFUL_LOG_LIKELIHOODS:
         assert ", ".join(f"{value:.6f}" for value in row) in setup.source
+
+
+def test_rounded_old_faithful_mixtures_are_the_fitted_one():
+    """ex03 and ex08 hard-code the K = 2 fit of Old Faithful, rounded."""
+    from gmm_lib import GaussianMixture
+    from gmm_lib.datasets import load_old_faithful
+
+    fit = GaussianMixture(n_components=2, random_state=0).fit(load_old_faithful())
+    order = np.argsort(fit.means_[:, 0])  # short eruptions first, as in the notebooks
+    for name in ("ex03_mixtures", "ex08_applications"):
+        spec = importlib.import_module(f"grading.specs.{name}")
+        np.testing.assert_allclose(spec.FAITHFUL_WEIGHTS, fit.weights_[order], rtol=2e-3)
+        np.testing.assert_allclose(spec.FAITHFUL_MEANS, fit.means_[order], rtol=2e-3)
+        np.testing.assert_allclose(spec.FAITHFUL_COVARIANCES, fit.covariances_[order], rtol=2e-3)
