@@ -155,7 +155,6 @@ def exporter():
         widget_renderer_url=f"{VENDOR}/html-manager/embed-amd.js",
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        reveal_scroll=True,
     )
 
 

@@ -8,7 +8,8 @@ is the rule the notebooks were first marked with; after that the stored value
 is what counts, so an instructor can change any cell by hand.
 
 ``python -m slides.metadata chapters/*.ipynb`` marks the cells that have no
-slide type yet (new cells) and leaves the others alone.
+slide type yet (new cells) and leaves the others alone, except that a
+notebook's first cell always starts a slide (a deck cannot open otherwise).
 """
 
 import re
@@ -55,7 +56,10 @@ def default_slide_type(cell):
 
 
 def mark_notebook(notebook):
-    """Give every cell without a slide type the rule's; return how many changed."""
+    """Give every cell without a slide type the rule's; return how many were marked.
+
+    The first cell is set to ``slide`` whatever it held.
+    """
     changed = 0
     for cell in notebook.cells:
         slideshow = cell.metadata.setdefault("slideshow", {})
