@@ -594,9 +594,12 @@ def _open_deck(open_page, deck):
     return page, recorder
 
 
-def test_every_chapter_has_a_deck():
+def test_every_chapter_has_a_deck_and_links_to_it():
     chapters = sorted(Path(page).stem for page in CHAPTERS)
     assert sorted(Path(deck).name.removesuffix(".slides.html") for deck in DECKS) == chapters
+    for page in CHAPTERS:  # the link itself is followed by test_internal_links_resolve
+        link = f'<p class="slide-link"><a href="../slides/{Path(page).stem}.slides.html">'
+        assert link in (HTML_DIR / page).read_text(encoding="utf-8"), page
 
 
 @pytest.mark.parametrize("deck", DECKS)
